@@ -1,0 +1,1116 @@
+/*
+ * The Certificate Services constants a module uses (reference §2, §3): the
+ * certsrv.h, certcli.h, certadm.h and wincrypt.h values, and every
+ * wszPROP* property name.
+ *
+ * Each definition is guarded, so the same table serves both platforms: on
+ * Linux it defines everything; on Windows the SDK headers come first and the
+ * table fills in only what mingw-w64's older SDK snapshot lacks
+ * (EXTENSION_DELETE_FLAG, CR_FLG_DEFINEDCACERT and later, the newer
+ * wszPROP* names, ...). tests/abi/check-mingw-constants compares every value
+ * both define.
+ */
+#ifndef XB_INCLUDE_EXITBENCH_CERTSRV_H
+#define XB_INCLUDE_EXITBENCH_CERTSRV_H
+
+#include "exitbench/wintypes.h"
+#include "exitbench/certmod.h"
+#include "exitbench/certexit.h"
+#include "exitbench/certif.h"
+
+#if defined(XB_WINDOWS)
+# include <certsrv.h>
+# include <certcli.h>
+# include <certadm.h>
+#endif
+
+/* CA type (CAType property). */
+#ifndef __ENUM_CATYPES__
+#define __ENUM_CATYPES__
+typedef enum {
+	ENUM_ENTERPRISE_ROOTCA = 0,
+	ENUM_ENTERPRISE_SUBCA = 1,
+	ENUM_STANDALONE_ROOTCA = 3,
+	ENUM_STANDALONE_SUBCA = 4,
+	ENUM_UNKNOWN_CA = 5
+} ENUM_CATYPES;
+#endif
+
+#ifndef PROPTYPE_LONG
+# define PROPTYPE_LONG 0x00000001
+#endif
+#ifndef PROPTYPE_DATE
+# define PROPTYPE_DATE 0x00000002
+#endif
+#ifndef PROPTYPE_BINARY
+# define PROPTYPE_BINARY 0x00000003
+#endif
+#ifndef PROPTYPE_STRING
+# define PROPTYPE_STRING 0x00000004
+#endif
+#ifndef PROPTYPE_MASK
+# define PROPTYPE_MASK 0x000000ff
+#endif
+#ifndef PROPCALLER_SERVER
+# define PROPCALLER_SERVER 0x00000100
+#endif
+#ifndef PROPCALLER_POLICY
+# define PROPCALLER_POLICY 0x00000200
+#endif
+#ifndef PROPCALLER_EXIT
+# define PROPCALLER_EXIT 0x00000300
+#endif
+#ifndef PROPCALLER_ADMIN
+# define PROPCALLER_ADMIN 0x00000400
+#endif
+#ifndef PROPCALLER_REQUEST
+# define PROPCALLER_REQUEST 0x00000500
+#endif
+#ifndef PROPCALLER_MASK
+# define PROPCALLER_MASK 0x00000f00
+#endif
+#ifndef PROPFLAGS_INDEXED
+# define PROPFLAGS_INDEXED 0x00010000
+#endif
+
+#ifndef EXTENSION_CRITICAL_FLAG
+# define EXTENSION_CRITICAL_FLAG 0x00000001
+#endif
+#ifndef EXTENSION_DISABLE_FLAG
+# define EXTENSION_DISABLE_FLAG 0x00000002
+#endif
+#ifndef EXTENSION_DELETE_FLAG
+# define EXTENSION_DELETE_FLAG 0x00000004
+#endif
+#ifndef EXTENSION_POLICY_MASK
+# define EXTENSION_POLICY_MASK 0x0000ffff
+#endif
+#ifndef EXTENSION_ORIGIN_REQUEST
+# define EXTENSION_ORIGIN_REQUEST 0x00010000
+#endif
+#ifndef EXTENSION_ORIGIN_POLICY
+# define EXTENSION_ORIGIN_POLICY 0x00020000
+#endif
+#ifndef EXTENSION_ORIGIN_ADMIN
+# define EXTENSION_ORIGIN_ADMIN 0x00030000
+#endif
+#ifndef EXTENSION_ORIGIN_SERVER
+# define EXTENSION_ORIGIN_SERVER 0x00040000
+#endif
+#ifndef EXTENSION_ORIGIN_RENEWALCERT
+# define EXTENSION_ORIGIN_RENEWALCERT 0x00050000
+#endif
+#ifndef EXTENSION_ORIGIN_IMPORTEDCERT
+# define EXTENSION_ORIGIN_IMPORTEDCERT 0x00060000
+#endif
+#ifndef EXTENSION_ORIGIN_PKCS7
+# define EXTENSION_ORIGIN_PKCS7 0x00070000
+#endif
+#ifndef EXTENSION_ORIGIN_CMC
+# define EXTENSION_ORIGIN_CMC 0x00080000
+#endif
+#ifndef EXTENSION_ORIGIN_CACERT
+# define EXTENSION_ORIGIN_CACERT 0x00090000
+#endif
+#ifndef EXTENSION_ORIGIN_MASK
+# define EXTENSION_ORIGIN_MASK 0x000f0000
+#endif
+
+#ifndef DB_DISP_ACTIVE
+# define DB_DISP_ACTIVE 8
+#endif
+#ifndef DB_DISP_PENDING
+# define DB_DISP_PENDING 9
+#endif
+#ifndef DB_DISP_QUEUE_MAX
+# define DB_DISP_QUEUE_MAX 9
+#endif
+#ifndef DB_DISP_FOREIGN
+# define DB_DISP_FOREIGN 12
+#endif
+#ifndef DB_DISP_CA_CERT
+# define DB_DISP_CA_CERT 15
+#endif
+#ifndef DB_DISP_CA_CERT_CHAIN
+# define DB_DISP_CA_CERT_CHAIN 16
+#endif
+#ifndef DB_DISP_KRA_CERT
+# define DB_DISP_KRA_CERT 17
+#endif
+#ifndef DB_DISP_LOG_MIN
+# define DB_DISP_LOG_MIN 20
+#endif
+#ifndef DB_DISP_ISSUED
+# define DB_DISP_ISSUED 20
+#endif
+#ifndef DB_DISP_REVOKED
+# define DB_DISP_REVOKED 21
+#endif
+#ifndef DB_DISP_LOG_FAILED_MIN
+# define DB_DISP_LOG_FAILED_MIN 30
+#endif
+#ifndef DB_DISP_ERROR
+# define DB_DISP_ERROR 30
+#endif
+#ifndef DB_DISP_DENIED
+# define DB_DISP_DENIED 31
+#endif
+
+#ifndef CR_DISP_INCOMPLETE
+# define CR_DISP_INCOMPLETE 0
+#endif
+#ifndef CR_DISP_ERROR
+# define CR_DISP_ERROR 1
+#endif
+#ifndef CR_DISP_DENIED
+# define CR_DISP_DENIED 2
+#endif
+#ifndef CR_DISP_ISSUED
+# define CR_DISP_ISSUED 3
+#endif
+#ifndef CR_DISP_ISSUED_OUT_OF_BAND
+# define CR_DISP_ISSUED_OUT_OF_BAND 4
+#endif
+#ifndef CR_DISP_UNDER_SUBMISSION
+# define CR_DISP_UNDER_SUBMISSION 5
+#endif
+#ifndef CR_DISP_REVOKED
+# define CR_DISP_REVOKED 6
+#endif
+
+#ifndef VR_PENDING
+# define VR_PENDING 0
+#endif
+#ifndef VR_INSTANT_OK
+# define VR_INSTANT_OK 1
+#endif
+#ifndef VR_INSTANT_BAD
+# define VR_INSTANT_BAD 2
+#endif
+
+#ifndef CA_DISP_INCOMPLETE
+# define CA_DISP_INCOMPLETE 0
+#endif
+#ifndef CA_DISP_ERROR
+# define CA_DISP_ERROR 1
+#endif
+#ifndef CA_DISP_REVOKED
+# define CA_DISP_REVOKED 2
+#endif
+#ifndef CA_DISP_VALID
+# define CA_DISP_VALID 3
+#endif
+#ifndef CA_DISP_INVALID
+# define CA_DISP_INVALID 4
+#endif
+#ifndef CA_DISP_UNDER_SUBMISSION
+# define CA_DISP_UNDER_SUBMISSION 5
+#endif
+
+#ifndef CRL_REASON_UNSPECIFIED
+# define CRL_REASON_UNSPECIFIED 0
+#endif
+#ifndef CRL_REASON_KEY_COMPROMISE
+# define CRL_REASON_KEY_COMPROMISE 1
+#endif
+#ifndef CRL_REASON_CA_COMPROMISE
+# define CRL_REASON_CA_COMPROMISE 2
+#endif
+#ifndef CRL_REASON_AFFILIATION_CHANGED
+# define CRL_REASON_AFFILIATION_CHANGED 3
+#endif
+#ifndef CRL_REASON_SUPERSEDED
+# define CRL_REASON_SUPERSEDED 4
+#endif
+#ifndef CRL_REASON_CESSATION_OF_OPERATION
+# define CRL_REASON_CESSATION_OF_OPERATION 5
+#endif
+#ifndef CRL_REASON_CERTIFICATE_HOLD
+# define CRL_REASON_CERTIFICATE_HOLD 6
+#endif
+#ifndef CRL_REASON_REMOVE_FROM_CRL
+# define CRL_REASON_REMOVE_FROM_CRL 8
+#endif
+#ifndef CRL_REASON_PRIVILEGE_WITHDRAWN
+# define CRL_REASON_PRIVILEGE_WITHDRAWN 9
+#endif
+#ifndef CRL_REASON_AA_COMPROMISE
+# define CRL_REASON_AA_COMPROMISE 10
+#endif
+
+#ifndef CR_IN_BASE64HEADER
+# define CR_IN_BASE64HEADER 0x00000000
+#endif
+#ifndef CR_IN_BASE64
+# define CR_IN_BASE64 0x00000001
+#endif
+#ifndef CR_IN_BINARY
+# define CR_IN_BINARY 0x00000002
+#endif
+#ifndef CR_IN_ENCODEANY
+# define CR_IN_ENCODEANY 0x000000ff
+#endif
+#ifndef CR_IN_ENCODEMASK
+# define CR_IN_ENCODEMASK 0x000000ff
+#endif
+#ifndef CR_IN_FORMATANY
+# define CR_IN_FORMATANY 0x00000000
+#endif
+#ifndef CR_IN_PKCS10
+# define CR_IN_PKCS10 0x00000100
+#endif
+#ifndef CR_IN_KEYGEN
+# define CR_IN_KEYGEN 0x00000200
+#endif
+#ifndef CR_IN_PKCS7
+# define CR_IN_PKCS7 0x00000300
+#endif
+#ifndef CR_IN_CMC
+# define CR_IN_CMC 0x00000400
+#endif
+#ifndef CR_IN_FORMATMASK
+# define CR_IN_FORMATMASK 0x0000ff00
+#endif
+#ifndef CR_IN_RPC
+# define CR_IN_RPC 0x00020000
+#endif
+#ifndef CR_IN_FULLRESPONSE
+# define CR_IN_FULLRESPONSE 0x00040000
+#endif
+#ifndef CR_IN_CRLS
+# define CR_IN_CRLS 0x00080000
+#endif
+
+#ifndef CR_FLG_FORCETELETEX
+# define CR_FLG_FORCETELETEX 0x00000001
+#endif
+#ifndef CR_FLG_RENEWAL
+# define CR_FLG_RENEWAL 0x00000002
+#endif
+#ifndef CR_FLG_FORCEUTF8
+# define CR_FLG_FORCEUTF8 0x00000004
+#endif
+#ifndef CR_FLG_CAXCHGCERT
+# define CR_FLG_CAXCHGCERT 0x00000008
+#endif
+#ifndef CR_FLG_ENROLLONBEHALFOF
+# define CR_FLG_ENROLLONBEHALFOF 0x00000010
+#endif
+#ifndef CR_FLG_SUBJECTUNMODIFIED
+# define CR_FLG_SUBJECTUNMODIFIED 0x00000020
+#endif
+#ifndef CR_FLG_VALIDENCRYPTEDKEYHASH
+# define CR_FLG_VALIDENCRYPTEDKEYHASH 0x00000040
+#endif
+#ifndef CR_FLG_CACROSSCERT
+# define CR_FLG_CACROSSCERT 0x00000080
+#endif
+#ifndef CR_FLG_ENFORCEUTF8
+# define CR_FLG_ENFORCEUTF8 0x00000100
+#endif
+#ifndef CR_FLG_DEFINEDCACERT
+# define CR_FLG_DEFINEDCACERT 0x00000200
+#endif
+#ifndef CR_FLG_CHALLENGEPENDING
+# define CR_FLG_CHALLENGEPENDING 0x00000400
+#endif
+#ifndef CR_FLG_CHALLENGESATISFIED
+# define CR_FLG_CHALLENGESATISFIED 0x00000800
+#endif
+#ifndef CR_FLG_TRUSTONUSE
+# define CR_FLG_TRUSTONUSE 0x00001000
+#endif
+#ifndef CR_FLG_TRUSTEKCERT
+# define CR_FLG_TRUSTEKCERT 0x00002000
+#endif
+#ifndef CR_FLG_TRUSTEKKEY
+# define CR_FLG_TRUSTEKKEY 0x00004000
+#endif
+#ifndef CR_FLG_PUBLISHERROR
+# define CR_FLG_PUBLISHERROR 0x80000000u
+#endif
+
+#ifndef EXITPUB_FILE
+# define EXITPUB_FILE 0x00000001
+#endif
+#ifndef EXITPUB_ACTIVEDIRECTORY
+# define EXITPUB_ACTIVEDIRECTORY 0x00000002
+#endif
+#ifndef EXITPUB_REMOVEOLDCERTS
+# define EXITPUB_REMOVEOLDCERTS 0x00000010
+#endif
+#ifndef EXITPUB_DEFAULT_ENTERPRISE
+# define EXITPUB_DEFAULT_ENTERPRISE EXITPUB_ACTIVEDIRECTORY
+#endif
+#ifndef EXITPUB_DEFAULT_STANDALONE
+# define EXITPUB_DEFAULT_STANDALONE EXITPUB_FILE
+#endif
+
+/* Property, attribute, class and registry names (wide strings). */
+#ifndef wszSERVICE_NAME
+# define wszSERVICE_NAME OLESTR("CertSvc")
+#endif
+#ifndef wszREGKEYNOSYSTEMCERTSVCPATH
+# define wszREGKEYNOSYSTEMCERTSVCPATH OLESTR("CurrentControlSet\\Services\\") wszSERVICE_NAME
+#endif
+#ifndef wszREGKEYCERTSVCPATH
+# define wszREGKEYCERTSVCPATH OLESTR("SYSTEM\\") wszREGKEYNOSYSTEMCERTSVCPATH
+#endif
+#ifndef wszREGKEYBASE
+# define wszREGKEYBASE wszREGKEYCERTSVCPATH
+#endif
+#ifndef wszREGKEYCONFIGPATH
+# define wszREGKEYCONFIGPATH wszREGKEYCERTSVCPATH OLESTR("\\") wszREGKEYCONFIG
+#endif
+#ifndef wszREGKEYCONFIGPATH_BS
+# define wszREGKEYCONFIGPATH_BS wszREGKEYCONFIGPATH OLESTR("\\")
+#endif
+#ifndef wszREGKEYCONFIGCANAME
+# define wszREGKEYCONFIGCANAME wszREGKEYCONFIGPATH_BS
+#endif
+#ifndef wszREGKEYCONFIGRESTORE
+# define wszREGKEYCONFIGRESTORE wszREGKEYCONFIGPATH_BS wszREGKEYRESTOREINPROGRESS
+#endif
+#ifndef wszREGKEYCONFIG
+# define wszREGKEYCONFIG OLESTR("Configuration")
+#endif
+#ifndef wszREGACTIVE
+# define wszREGACTIVE OLESTR("Active")
+#endif
+#ifndef wszREGKEYRESTOREINPROGRESS
+# define wszREGKEYRESTOREINPROGRESS OLESTR("RestoreInProgress")
+#endif
+#ifndef wszREGKEYDBPARAMETERS
+# define wszREGKEYDBPARAMETERS OLESTR("DBParameters")
+#endif
+#ifndef wszREGCATYPE
+# define wszREGCATYPE OLESTR("CAType")
+#endif
+#ifndef wszREGCOMMONNAME
+# define wszREGCOMMONNAME OLESTR("CommonName")
+#endif
+#ifndef wszREGKEYCSP
+# define wszREGKEYCSP OLESTR("CSP")
+#endif
+#ifndef wszREGKEYENCRYPTIONCSP
+# define wszREGKEYENCRYPTIONCSP OLESTR("EncryptionCSP")
+#endif
+#ifndef wszREGKEYEXITMODULES
+# define wszREGKEYEXITMODULES OLESTR("ExitModules")
+#endif
+#ifndef wszREGKEYPOLICYMODULES
+# define wszREGKEYPOLICYMODULES OLESTR("PolicyModules")
+#endif
+#ifndef wszREGKEYSIZE
+# define wszREGKEYSIZE OLESTR("KeySize")
+#endif
+#ifndef wszREGLDAPREVOCATIONDN_OLD
+# define wszREGLDAPREVOCATIONDN_OLD OLESTR("LDAPRevocationDN")
+#endif
+#ifndef wszREGLDAPREVOCATIONDNTEMPLATE_OLD
+# define wszREGLDAPREVOCATIONDNTEMPLATE_OLD OLESTR("LDAPRevocationDNTemplate")
+#endif
+#ifndef wszREGCERTPUBLISHFLAGS
+# define wszREGCERTPUBLISHFLAGS OLESTR("PublishCertFlags")
+#endif
+#ifndef wszCLASS_CERTADMIN
+# define wszCLASS_CERTADMIN OLESTR("CertificateAuthority.Admin")
+#endif
+#ifndef wszCLASS_CERTCONFIG
+# define wszCLASS_CERTCONFIG OLESTR("CertificateAuthority.Config")
+#endif
+#ifndef wszCLASS_CERTGETCONFIG
+# define wszCLASS_CERTGETCONFIG OLESTR("CertificateAuthority.GetConfig")
+#endif
+#ifndef wszCLASS_CERTENCODE
+# define wszCLASS_CERTENCODE OLESTR("CertificateAuthority.Encode")
+#endif
+#ifndef wszCLASS_CERTREQUEST
+# define wszCLASS_CERTREQUEST OLESTR("CertificateAuthority.Request")
+#endif
+#ifndef wszCLASS_CERTSERVEREXIT
+# define wszCLASS_CERTSERVEREXIT OLESTR("CertificateAuthority.ServerExit")
+#endif
+#ifndef wszCLASS_CERTSERVERPOLICY
+# define wszCLASS_CERTSERVERPOLICY OLESTR("CertificateAuthority.ServerPolicy")
+#endif
+#ifndef wszCLASS_CERTVIEW
+# define wszCLASS_CERTVIEW OLESTR("CertificateAuthority.View")
+#endif
+#ifndef wszMICROSOFTCERTMODULE_PREFIX
+# define wszMICROSOFTCERTMODULE_PREFIX OLESTR("CertificateAuthority_MicrosoftDefault")
+#endif
+#ifndef wszCERTMANAGE_SUFFIX
+# define wszCERTMANAGE_SUFFIX OLESTR("Manage")
+#endif
+#ifndef wszCERTEXITMODULE_POSTFIX
+# define wszCERTEXITMODULE_POSTFIX OLESTR(".Exit")
+#endif
+#ifndef wszCERTMANAGEEXIT_POSTFIX
+# define wszCERTMANAGEEXIT_POSTFIX wszCERTEXITMODULE_POSTFIX wszCERTMANAGE_SUFFIX
+#endif
+#ifndef wszCERTPOLICYMODULE_POSTFIX
+# define wszCERTPOLICYMODULE_POSTFIX OLESTR(".Policy")
+#endif
+#ifndef wszCERTMANAGEPOLICY_POSTFIX
+# define wszCERTMANAGEPOLICY_POSTFIX wszCERTPOLICYMODULE_POSTFIX wszCERTMANAGE_SUFFIX
+#endif
+#ifndef wszCLASS_CERTMANAGEEXITMODULE
+# define wszCLASS_CERTMANAGEEXITMODULE wszMICROSOFTCERTMODULE_PREFIX wszCERTMANAGEEXIT_POSTFIX
+#endif
+#ifndef wszCLASS_CERTMANAGEPOLICYMODULE
+# define wszCLASS_CERTMANAGEPOLICYMODULE wszMICROSOFTCERTMODULE_PREFIX wszCERTMANAGEPOLICY_POSTFIX
+#endif
+#ifndef wszCLASS_CERTEXIT
+# define wszCLASS_CERTEXIT wszMICROSOFTCERTMODULE_PREFIX wszCERTEXITMODULE_POSTFIX
+#endif
+#ifndef wszCLASS_CERTPOLICY
+# define wszCLASS_CERTPOLICY wszMICROSOFTCERTMODULE_PREFIX wszCERTPOLICYMODULE_POSTFIX
+#endif
+#ifndef wszREGEXITSMTPKEY
+# define wszREGEXITSMTPKEY OLESTR("SMTP")
+#endif
+#ifndef wszREGEXITSMTPTEMPLATES
+# define wszREGEXITSMTPTEMPLATES OLESTR("Templates")
+#endif
+#ifndef wszREGEXITSMTPEVENTFILTER
+# define wszREGEXITSMTPEVENTFILTER OLESTR("EventFilter")
+#endif
+#ifndef wszREGEXITSMTPSERVER
+# define wszREGEXITSMTPSERVER OLESTR("SMTPServer")
+#endif
+#ifndef wszREGEXITSMTPAUTHENTICATE
+# define wszREGEXITSMTPAUTHENTICATE OLESTR("SMTPAuthenticate")
+#endif
+#ifndef wszREGEXITDENIEDKEY
+# define wszREGEXITDENIEDKEY OLESTR("Denied")
+#endif
+#ifndef wszREGEXITISSUEDKEY
+# define wszREGEXITISSUEDKEY OLESTR("Issued")
+#endif
+#ifndef wszREGEXITPENDINGKEY
+# define wszREGEXITPENDINGKEY OLESTR("Pending")
+#endif
+#ifndef wszREGEXITREVOKEDKEY
+# define wszREGEXITREVOKEDKEY OLESTR("Revoked")
+#endif
+#ifndef wszREGEXITCRLISSUEDKEY
+# define wszREGEXITCRLISSUEDKEY OLESTR("CRLIssued")
+#endif
+#ifndef wszREGEXITSHUTDOWNKEY
+# define wszREGEXITSHUTDOWNKEY OLESTR("Shutdown")
+#endif
+#ifndef wszREGEXITSTARTUPKEY
+# define wszREGEXITSTARTUPKEY OLESTR("Startup")
+#endif
+#ifndef wszREGEXITSMTPFROM
+# define wszREGEXITSMTPFROM OLESTR("From")
+#endif
+#ifndef wszREGEXITSMTPTO
+# define wszREGEXITSMTPTO OLESTR("To")
+#endif
+#ifndef wszREGEXITSMTPCC
+# define wszREGEXITSMTPCC OLESTR("Cc")
+#endif
+#ifndef wszREGEXITTITLEFORMAT
+# define wszREGEXITTITLEFORMAT OLESTR("TitleFormat")
+#endif
+#ifndef wszREGEXITTITLEARG
+# define wszREGEXITTITLEARG OLESTR("TitleArg")
+#endif
+#ifndef wszREGEXITBODYFORMAT
+# define wszREGEXITBODYFORMAT OLESTR("BodyFormat")
+#endif
+#ifndef wszREGEXITBODYARG
+# define wszREGEXITBODYARG OLESTR("BodyArg")
+#endif
+#ifndef wszREGEXITPROPNOTFOUND
+# define wszREGEXITPROPNOTFOUND OLESTR("???")
+#endif
+#ifndef wszPROPDISTINGUISHEDNAME
+# define wszPROPDISTINGUISHEDNAME OLESTR("DistinguishedName")
+#endif
+#ifndef wszPROPRAWNAME
+# define wszPROPRAWNAME OLESTR("RawName")
+#endif
+#ifndef wszPROPCOUNTRY
+# define wszPROPCOUNTRY OLESTR("Country")
+#endif
+#ifndef wszPROPORGANIZATION
+# define wszPROPORGANIZATION OLESTR("Organization")
+#endif
+#ifndef wszPROPORGUNIT
+# define wszPROPORGUNIT OLESTR("OrgUnit")
+#endif
+#ifndef wszPROPCOMMONNAME
+# define wszPROPCOMMONNAME OLESTR("CommonName")
+#endif
+#ifndef wszPROPLOCALITY
+# define wszPROPLOCALITY OLESTR("Locality")
+#endif
+#ifndef wszPROPSTATE
+# define wszPROPSTATE OLESTR("State")
+#endif
+#ifndef wszPROPTITLE
+# define wszPROPTITLE OLESTR("Title")
+#endif
+#ifndef wszPROPGIVENNAME
+# define wszPROPGIVENNAME OLESTR("GivenName")
+#endif
+#ifndef wszPROPINITIALS
+# define wszPROPINITIALS OLESTR("Initials")
+#endif
+#ifndef wszPROPSURNAME
+# define wszPROPSURNAME OLESTR("SurName")
+#endif
+#ifndef wszPROPDOMAINCOMPONENT
+# define wszPROPDOMAINCOMPONENT OLESTR("DomainComponent")
+#endif
+#ifndef wszPROPEMAIL
+# define wszPROPEMAIL OLESTR("EMail")
+#endif
+#ifndef wszPROPSTREETADDRESS
+# define wszPROPSTREETADDRESS OLESTR("StreetAddress")
+#endif
+#ifndef wszPROPUNSTRUCTUREDNAME
+# define wszPROPUNSTRUCTUREDNAME OLESTR("UnstructuredName")
+#endif
+#ifndef wszPROPUNSTRUCTUREDADDRESS
+# define wszPROPUNSTRUCTUREDADDRESS OLESTR("UnstructuredAddress")
+#endif
+#ifndef wszPROPDEVICESERIALNUMBER
+# define wszPROPDEVICESERIALNUMBER OLESTR("DeviceSerialNumber")
+#endif
+#ifndef wszPROPSUBJECTDOT
+# define wszPROPSUBJECTDOT OLESTR("Subject.")
+#endif
+#ifndef wszPROPSUBJECTDISTINGUISHEDNAME
+# define wszPROPSUBJECTDISTINGUISHEDNAME wszPROPSUBJECTDOT wszPROPDISTINGUISHEDNAME
+#endif
+#ifndef wszPROPSUBJECTRAWNAME
+# define wszPROPSUBJECTRAWNAME wszPROPSUBJECTDOT wszPROPRAWNAME
+#endif
+#ifndef wszPROPSUBJECTCOUNTRY
+# define wszPROPSUBJECTCOUNTRY wszPROPSUBJECTDOT wszPROPCOUNTRY
+#endif
+#ifndef wszPROPSUBJECTORGANIZATION
+# define wszPROPSUBJECTORGANIZATION wszPROPSUBJECTDOT wszPROPORGANIZATION
+#endif
+#ifndef wszPROPSUBJECTORGUNIT
+# define wszPROPSUBJECTORGUNIT wszPROPSUBJECTDOT wszPROPORGUNIT
+#endif
+#ifndef wszPROPSUBJECTCOMMONNAME
+# define wszPROPSUBJECTCOMMONNAME wszPROPSUBJECTDOT wszPROPCOMMONNAME
+#endif
+#ifndef wszPROPSUBJECTLOCALITY
+# define wszPROPSUBJECTLOCALITY wszPROPSUBJECTDOT wszPROPLOCALITY
+#endif
+#ifndef wszPROPSUBJECTSTATE
+# define wszPROPSUBJECTSTATE wszPROPSUBJECTDOT wszPROPSTATE
+#endif
+#ifndef wszPROPSUBJECTTITLE
+# define wszPROPSUBJECTTITLE wszPROPSUBJECTDOT wszPROPTITLE
+#endif
+#ifndef wszPROPSUBJECTGIVENNAME
+# define wszPROPSUBJECTGIVENNAME wszPROPSUBJECTDOT wszPROPGIVENNAME
+#endif
+#ifndef wszPROPSUBJECTINITIALS
+# define wszPROPSUBJECTINITIALS wszPROPSUBJECTDOT wszPROPINITIALS
+#endif
+#ifndef wszPROPSUBJECTSURNAME
+# define wszPROPSUBJECTSURNAME wszPROPSUBJECTDOT wszPROPSURNAME
+#endif
+#ifndef wszPROPSUBJECTDOMAINCOMPONENT
+# define wszPROPSUBJECTDOMAINCOMPONENT wszPROPSUBJECTDOT wszPROPDOMAINCOMPONENT
+#endif
+#ifndef wszPROPSUBJECTEMAIL
+# define wszPROPSUBJECTEMAIL wszPROPSUBJECTDOT wszPROPEMAIL
+#endif
+#ifndef wszPROPSUBJECTSTREETADDRESS
+# define wszPROPSUBJECTSTREETADDRESS wszPROPSUBJECTDOT wszPROPSTREETADDRESS
+#endif
+#ifndef wszPROPSUBJECTUNSTRUCTUREDNAME
+# define wszPROPSUBJECTUNSTRUCTUREDNAME wszPROPSUBJECTDOT wszPROPUNSTRUCTUREDNAME
+#endif
+#ifndef wszPROPSUBJECTUNSTRUCTUREDADDRESS
+# define wszPROPSUBJECTUNSTRUCTUREDADDRESS wszPROPSUBJECTDOT wszPROPUNSTRUCTUREDADDRESS
+#endif
+#ifndef wszPROPSUBJECTDEVICESERIALNUMBER
+# define wszPROPSUBJECTDEVICESERIALNUMBER wszPROPSUBJECTDOT wszPROPDEVICESERIALNUMBER
+#endif
+#ifndef wszPROPREQUESTDOT
+# define wszPROPREQUESTDOT OLESTR("Request.")
+#endif
+#ifndef wszPROPREQUESTREQUESTID
+# define wszPROPREQUESTREQUESTID OLESTR("RequestID")
+#endif
+#ifndef wszPROPREQUESTRAWREQUEST
+# define wszPROPREQUESTRAWREQUEST OLESTR("RawRequest")
+#endif
+#ifndef wszPROPREQUESTRAWARCHIVEDKEY
+# define wszPROPREQUESTRAWARCHIVEDKEY OLESTR("RawArchivedKey")
+#endif
+#ifndef wszPROPREQUESTARCHIVEDKEY
+# define wszPROPREQUESTARCHIVEDKEY OLESTR("ArchivedKey")
+#endif
+#ifndef wszPROPREQUESTKEYRECOVERYHASHES
+# define wszPROPREQUESTKEYRECOVERYHASHES OLESTR("KeyRecoveryHashes")
+#endif
+#ifndef wszPROPREQUESTRAWOLDCERTIFICATE
+# define wszPROPREQUESTRAWOLDCERTIFICATE OLESTR("RawOldCertificate")
+#endif
+#ifndef wszPROPREQUESTATTRIBUTES
+# define wszPROPREQUESTATTRIBUTES OLESTR("RequestAttributes")
+#endif
+#ifndef wszPROPREQUESTTYPE
+# define wszPROPREQUESTTYPE OLESTR("RequestType")
+#endif
+#ifndef wszPROPREQUESTFLAGS
+# define wszPROPREQUESTFLAGS OLESTR("RequestFlags")
+#endif
+#ifndef wszPROPREQUESTSTATUSCODE
+# define wszPROPREQUESTSTATUSCODE OLESTR("StatusCode")
+#endif
+#ifndef wszPROPREQUESTDISPOSITION
+# define wszPROPREQUESTDISPOSITION OLESTR("Disposition")
+#endif
+#ifndef wszPROPREQUESTDISPOSITIONMESSAGE
+# define wszPROPREQUESTDISPOSITIONMESSAGE OLESTR("DispositionMessage")
+#endif
+#ifndef wszPROPREQUESTSUBMITTEDWHEN
+# define wszPROPREQUESTSUBMITTEDWHEN OLESTR("SubmittedWhen")
+#endif
+#ifndef wszPROPREQUESTRESOLVEDWHEN
+# define wszPROPREQUESTRESOLVEDWHEN OLESTR("ResolvedWhen")
+#endif
+#ifndef wszPROPREQUESTREVOKEDWHEN
+# define wszPROPREQUESTREVOKEDWHEN OLESTR("RevokedWhen")
+#endif
+#ifndef wszPROPREQUESTREVOKEDEFFECTIVEWHEN
+# define wszPROPREQUESTREVOKEDEFFECTIVEWHEN OLESTR("RevokedEffectiveWhen")
+#endif
+#ifndef wszPROPREQUESTREVOKEDREASON
+# define wszPROPREQUESTREVOKEDREASON OLESTR("RevokedReason")
+#endif
+#ifndef wszPROPREQUESTERNAME
+# define wszPROPREQUESTERNAME OLESTR("RequesterName")
+#endif
+#ifndef wszPROPCALLERNAME
+# define wszPROPCALLERNAME OLESTR("CallerName")
+#endif
+#ifndef wszPROPSIGNERPOLICIES
+# define wszPROPSIGNERPOLICIES OLESTR("SignerPolicies")
+#endif
+#ifndef wszPROPSIGNERAPPLICATIONPOLICIES
+# define wszPROPSIGNERAPPLICATIONPOLICIES OLESTR("SignerApplicationPolicies")
+#endif
+#ifndef wszPROPOFFICER
+# define wszPROPOFFICER OLESTR("Officer")
+#endif
+#ifndef wszPROPCHALLENGE
+# define wszPROPCHALLENGE OLESTR("Challenge")
+#endif
+#ifndef wszPROPEXPECTEDCHALLENGE
+# define wszPROPEXPECTEDCHALLENGE OLESTR("ExpectedChallenge")
+#endif
+#ifndef wszPROPDISPOSITION
+# define wszPROPDISPOSITION OLESTR("Disposition")
+#endif
+#ifndef wszPROPDISPOSITIONDENY
+# define wszPROPDISPOSITIONDENY OLESTR("Deny")
+#endif
+#ifndef wszPROPDISPOSITIONPENDING
+# define wszPROPDISPOSITIONPENDING OLESTR("Pending")
+#endif
+#ifndef wszPROPVALIDITYPERIODSTRING
+# define wszPROPVALIDITYPERIODSTRING OLESTR("ValidityPeriod")
+#endif
+#ifndef wszPROPVALIDITYPERIODCOUNT
+# define wszPROPVALIDITYPERIODCOUNT OLESTR("ValidityPeriodUnits")
+#endif
+#ifndef wszPROPCERTTYPE
+# define wszPROPCERTTYPE OLESTR("CertType")
+#endif
+#ifndef wszPROPCERTTEMPLATE
+# define wszPROPCERTTEMPLATE OLESTR("CertificateTemplate")
+#endif
+#ifndef wszPROPCERTUSAGE
+# define wszPROPCERTUSAGE OLESTR("CertificateUsage")
+#endif
+#ifndef wszPROPREQUESTOSVERSION
+# define wszPROPREQUESTOSVERSION OLESTR("RequestOSVersion")
+#endif
+#ifndef wszPROPREQUESTCSPPROVIDER
+# define wszPROPREQUESTCSPPROVIDER OLESTR("RequestCSPProvider")
+#endif
+#ifndef wszPROPEXITCERTFILE
+# define wszPROPEXITCERTFILE OLESTR("CertFile")
+#endif
+#ifndef wszPROPCLIENTBROWSERMACHINE
+# define wszPROPCLIENTBROWSERMACHINE OLESTR("cbm")
+#endif
+#ifndef wszPROPCERTCLIENTMACHINE
+# define wszPROPCERTCLIENTMACHINE OLESTR("ccm")
+#endif
+#ifndef wszPROPCLIENTDCDNS
+# define wszPROPCLIENTDCDNS OLESTR("cdc")
+#endif
+#ifndef wszPROPREQUESTMACHINEDNS
+# define wszPROPREQUESTMACHINEDNS OLESTR("rmd")
+#endif
+#ifndef wszPROPSUBJECTALTNAME2
+# define wszPROPSUBJECTALTNAME2 OLESTR("san")
+#endif
+#ifndef wszPROPDNS
+# define wszPROPDNS OLESTR("dns")
+#endif
+#ifndef wszPROPDN
+# define wszPROPDN OLESTR("dn")
+#endif
+#ifndef wszPROPURL
+# define wszPROPURL OLESTR("url")
+#endif
+#ifndef wszPROPIPADDRESS
+# define wszPROPIPADDRESS OLESTR("ipaddress")
+#endif
+#ifndef wszPROPGUID
+# define wszPROPGUID OLESTR("guid")
+#endif
+#ifndef wszPROPOID
+# define wszPROPOID OLESTR("oid")
+#endif
+#ifndef wszPROPUPN
+# define wszPROPUPN OLESTR("upn")
+#endif
+#ifndef szPROPASNTAG
+# define szPROPASNTAG "{asn}"
+#endif
+#ifndef wszPROPUTF8TAG
+# define wszPROPUTF8TAG OLESTR("{utf8}")
+#endif
+#ifndef wszPROPOCTETTAG
+# define wszPROPOCTETTAG OLESTR("{octet}")
+#endif
+#ifndef wszPROPASNTAG
+# define wszPROPASNTAG OLESTR("{asn}")
+#endif
+#ifndef wszPROPCATYPE
+# define wszPROPCATYPE OLESTR("CAType")
+#endif
+#ifndef wszPROPSANITIZEDCANAME
+# define wszPROPSANITIZEDCANAME OLESTR("SanitizedCAName")
+#endif
+#ifndef wszPROPSANITIZEDSHORTNAME
+# define wszPROPSANITIZEDSHORTNAME OLESTR("SanitizedShortName")
+#endif
+#ifndef wszPROPMACHINEDNSNAME
+# define wszPROPMACHINEDNSNAME OLESTR("MachineDNSName")
+#endif
+#ifndef wszPROPMODULEREGLOC
+# define wszPROPMODULEREGLOC OLESTR("ModuleRegistryLocation")
+#endif
+#ifndef wszPROPUSEDS
+# define wszPROPUSEDS OLESTR("fUseDS")
+#endif
+#ifndef wszPROPDELTACRLSDISABLED
+# define wszPROPDELTACRLSDISABLED OLESTR("fDeltaCRLsDisabled")
+#endif
+#ifndef wszPROPSERVERUPGRADED
+# define wszPROPSERVERUPGRADED OLESTR("fServerUpgraded")
+#endif
+#ifndef wszPROPCONFIGDN
+# define wszPROPCONFIGDN OLESTR("ConfigDN")
+#endif
+#ifndef wszPROPDOMAINDN
+# define wszPROPDOMAINDN OLESTR("DomainDN")
+#endif
+#ifndef wszPROPLOGLEVEL
+# define wszPROPLOGLEVEL OLESTR("LogLevel")
+#endif
+#ifndef wszPROPSESSIONCOUNT
+# define wszPROPSESSIONCOUNT OLESTR("SessionCount")
+#endif
+#ifndef wszPROPTEMPLATECHANGESEQUENCENUMBER
+# define wszPROPTEMPLATECHANGESEQUENCENUMBER OLESTR("TemplateChangeSequenceNumber")
+#endif
+#ifndef wszPROPREQUESTERCAACCESS
+# define wszPROPREQUESTERCAACCESS OLESTR("RequesterCAAccess")
+#endif
+#ifndef wszPROPUSERDN
+# define wszPROPUSERDN OLESTR("UserDN")
+#endif
+#ifndef wszPROPKEYARCHIVED
+# define wszPROPKEYARCHIVED OLESTR("KeyArchived")
+#endif
+#ifndef wszPROPCERTCOUNT
+# define wszPROPCERTCOUNT OLESTR("CertCount")
+#endif
+#ifndef wszPROPRAWCACERTIFICATE
+# define wszPROPRAWCACERTIFICATE OLESTR("RawCACertificate")
+#endif
+#ifndef wszPROPCERTSTATE
+# define wszPROPCERTSTATE OLESTR("CertState")
+#endif
+#ifndef wszPROPCERTSUFFIX
+# define wszPROPCERTSUFFIX OLESTR("CertSuffix")
+#endif
+#ifndef wszPROPRAWCRL
+# define wszPROPRAWCRL OLESTR("RawCRL")
+#endif
+#ifndef wszPROPRAWDELTACRL
+# define wszPROPRAWDELTACRL OLESTR("RawDeltaCRL")
+#endif
+#ifndef wszPROPCRLINDEX
+# define wszPROPCRLINDEX OLESTR("CRLIndex")
+#endif
+#ifndef wszPROPCRLSTATE
+# define wszPROPCRLSTATE OLESTR("CRLState")
+#endif
+#ifndef wszPROPCRLSUFFIX
+# define wszPROPCRLSUFFIX OLESTR("CRLSuffix")
+#endif
+#ifndef wszPROPEVENTLOGTERSE
+# define wszPROPEVENTLOGTERSE OLESTR("EventLogTerse")
+#endif
+#ifndef wszPROPEVENTLOGERROR
+# define wszPROPEVENTLOGERROR OLESTR("EventLogError")
+#endif
+#ifndef wszPROPEVENTLOGWARNING
+# define wszPROPEVENTLOGWARNING OLESTR("EventLogWarning")
+#endif
+#ifndef wszPROPEVENTLOGVERBOSE
+# define wszPROPEVENTLOGVERBOSE OLESTR("EventLogVerbose")
+#endif
+#ifndef wszPROPEVENTLOGEXHAUSTIVE
+# define wszPROPEVENTLOGEXHAUSTIVE OLESTR("EventLogExhaustive")
+#endif
+#ifndef wszPROPDCNAME
+# define wszPROPDCNAME OLESTR("DCName")
+#endif
+#ifndef wszPROPSEAUDITID
+# define wszPROPSEAUDITID OLESTR("SEAuditId")
+#endif
+#ifndef wszPROPSEAUDITFILTER
+# define wszPROPSEAUDITFILTER OLESTR("SEAuditFilter")
+#endif
+#ifndef wszPROPCERTIFICATEREQUESTID
+# define wszPROPCERTIFICATEREQUESTID OLESTR("RequestID")
+#endif
+#ifndef wszPROPRAWCERTIFICATE
+# define wszPROPRAWCERTIFICATE OLESTR("RawCertificate")
+#endif
+#ifndef wszPROPCERTIFICATEHASH
+# define wszPROPCERTIFICATEHASH OLESTR("CertificateHash")
+#endif
+#ifndef wszPROPCERTIFICATETEMPLATE
+# define wszPROPCERTIFICATETEMPLATE OLESTR("CertificateTemplate")
+#endif
+#ifndef wszPROPCERTIFICATEENROLLMENTFLAGS
+# define wszPROPCERTIFICATEENROLLMENTFLAGS OLESTR("EnrollmentFlags")
+#endif
+#ifndef wszPROPCERTIFICATEGENERALFLAGS
+# define wszPROPCERTIFICATEGENERALFLAGS OLESTR("GeneralFlags")
+#endif
+#ifndef wszPROPCERTIFICATESERIALNUMBER
+# define wszPROPCERTIFICATESERIALNUMBER OLESTR("SerialNumber")
+#endif
+#ifndef wszPROPCERTIFICATENOTBEFOREDATE
+# define wszPROPCERTIFICATENOTBEFOREDATE OLESTR("NotBefore")
+#endif
+#ifndef wszPROPCERTIFICATENOTAFTERDATE
+# define wszPROPCERTIFICATENOTAFTERDATE OLESTR("NotAfter")
+#endif
+#ifndef wszPROPCERTIFICATESUBJECTKEYIDENTIFIER
+# define wszPROPCERTIFICATESUBJECTKEYIDENTIFIER OLESTR("SubjectKeyIdentifier")
+#endif
+#ifndef wszPROPCERTIFICATERAWPUBLICKEY
+# define wszPROPCERTIFICATERAWPUBLICKEY OLESTR("RawPublicKey")
+#endif
+#ifndef wszPROPCERTIFICATEPUBLICKEYLENGTH
+# define wszPROPCERTIFICATEPUBLICKEYLENGTH OLESTR("PublicKeyLength")
+#endif
+#ifndef wszPROPCERTIFICATEPUBLICKEYALGORITHM
+# define wszPROPCERTIFICATEPUBLICKEYALGORITHM OLESTR("PublicKeyAlgorithm")
+#endif
+#ifndef wszPROPCERTIFICATERAWPUBLICKEYALGORITHMPARAMETERS
+# define wszPROPCERTIFICATERAWPUBLICKEYALGORITHMPARAMETERS OLESTR("RawPublicKeyAlgorithmParameters")
+#endif
+#ifndef wszPROPCERTIFICATEUPN
+# define wszPROPCERTIFICATEUPN OLESTR("UPN")
+#endif
+#ifndef wszPROPCERTIFICATETYPE
+# define wszPROPCERTIFICATETYPE OLESTR("CertificateType")
+#endif
+#ifndef wszPROPCERTIFICATERAWSMIMECAPABILITIES
+# define wszPROPCERTIFICATERAWSMIMECAPABILITIES OLESTR("RawSMIMECapabilities")
+#endif
+#ifndef wszPROPNAMETYPE
+# define wszPROPNAMETYPE OLESTR("NameType")
+#endif
+#ifndef wszPROPEXTREQUESTID
+# define wszPROPEXTREQUESTID OLESTR("ExtensionRequestId")
+#endif
+#ifndef wszPROPEXTNAME
+# define wszPROPEXTNAME OLESTR("ExtensionName")
+#endif
+#ifndef wszPROPEXTFLAGS
+# define wszPROPEXTFLAGS OLESTR("ExtensionFlags")
+#endif
+#ifndef wszPROPEXTRAWVALUE
+# define wszPROPEXTRAWVALUE OLESTR("ExtensionRawValue")
+#endif
+#ifndef wszPROPATTRIBREQUESTID
+# define wszPROPATTRIBREQUESTID OLESTR("AttributeRequestId")
+#endif
+#ifndef wszPROPATTRIBNAME
+# define wszPROPATTRIBNAME OLESTR("AttributeName")
+#endif
+#ifndef wszPROPATTRIBVALUE
+# define wszPROPATTRIBVALUE OLESTR("AttributeValue")
+#endif
+#ifndef wszPROPCRLROWID
+# define wszPROPCRLROWID OLESTR("CRLRowId")
+#endif
+#ifndef wszPROPCRLNUMBER
+# define wszPROPCRLNUMBER OLESTR("CRLNumber")
+#endif
+#ifndef wszPROPCRLMINBASE
+# define wszPROPCRLMINBASE OLESTR("CRLMinBase")
+#endif
+#ifndef wszPROPCRLNAMEID
+# define wszPROPCRLNAMEID OLESTR("CRLNameId")
+#endif
+#ifndef wszPROPCRLCOUNT
+# define wszPROPCRLCOUNT OLESTR("CRLCount")
+#endif
+#ifndef wszPROPCRLTHISUPDATE
+# define wszPROPCRLTHISUPDATE OLESTR("CRLThisUpdate")
+#endif
+#ifndef wszPROPCRLNEXTUPDATE
+# define wszPROPCRLNEXTUPDATE OLESTR("CRLNextUpdate")
+#endif
+#ifndef wszPROPCRLTHISPUBLISH
+# define wszPROPCRLTHISPUBLISH OLESTR("CRLThisPublish")
+#endif
+#ifndef wszPROPCRLNEXTPUBLISH
+# define wszPROPCRLNEXTPUBLISH OLESTR("CRLNextPublish")
+#endif
+#ifndef wszPROPCRLEFFECTIVE
+# define wszPROPCRLEFFECTIVE OLESTR("CRLEffective")
+#endif
+#ifndef wszPROPCRLPROPAGATIONCOMPLETE
+# define wszPROPCRLPROPAGATIONCOMPLETE OLESTR("CRLPropagationComplete")
+#endif
+#ifndef wszPROPCRLLASTPUBLISHED
+# define wszPROPCRLLASTPUBLISHED OLESTR("CRLLastPublished")
+#endif
+#ifndef wszPROPCRLPUBLISHATTEMPTS
+# define wszPROPCRLPUBLISHATTEMPTS OLESTR("CRLPublishAttempts")
+#endif
+#ifndef wszPROPCRLPUBLISHFLAGS
+# define wszPROPCRLPUBLISHFLAGS OLESTR("CRLPublishFlags")
+#endif
+#ifndef wszPROPCRLPUBLISHSTATUSCODE
+# define wszPROPCRLPUBLISHSTATUSCODE OLESTR("CRLPublishStatusCode")
+#endif
+#ifndef wszPROPCRLPUBLISHERROR
+# define wszPROPCRLPUBLISHERROR OLESTR("CRLPublishError")
+#endif
+#ifndef wszPROPCRLRAWCRL
+# define wszPROPCRLRAWCRL OLESTR("CRLRawCRL")
+#endif
+#ifndef wszCERT_TYPE
+# define wszCERT_TYPE OLESTR("RequestType")
+#endif
+#ifndef wszCERT_TYPE_CLIENT
+# define wszCERT_TYPE_CLIENT OLESTR("Client")
+#endif
+#ifndef wszCERT_TYPE_SERVER
+# define wszCERT_TYPE_SERVER OLESTR("Server")
+#endif
+#ifndef wszCERT_TYPE_CODESIGN
+# define wszCERT_TYPE_CODESIGN OLESTR("CodeSign")
+#endif
+#ifndef wszCERT_TYPE_CUSTOMER
+# define wszCERT_TYPE_CUSTOMER OLESTR("SetCustomer")
+#endif
+#ifndef wszCERT_TYPE_MERCHANT
+# define wszCERT_TYPE_MERCHANT OLESTR("SetMerchant")
+#endif
+#ifndef wszCERT_TYPE_PAYMENT
+# define wszCERT_TYPE_PAYMENT OLESTR("SetPayment")
+#endif
+#ifndef wszCERT_VERSION
+# define wszCERT_VERSION OLESTR("Version")
+#endif
+#ifndef wszCERT_VERSION_1
+# define wszCERT_VERSION_1 OLESTR("1")
+#endif
+#ifndef wszCERT_VERSION_2
+# define wszCERT_VERSION_2 OLESTR("2")
+#endif
+#ifndef wszCERT_VERSION_3
+# define wszCERT_VERSION_3 OLESTR("3")
+#endif
+#ifndef wszPROPPUBLISHEXPIREDCERTINCRL
+# define wszPROPPUBLISHEXPIREDCERTINCRL OLESTR("PublishExpiredCertInCRL")
+#endif
+#ifndef wszPROPREQUESTERNAMEFROMOLDCERTIFICATE
+# define wszPROPREQUESTERNAMEFROMOLDCERTIFICATE OLESTR("RequesterNameFromOldCertificate")
+#endif
+#ifndef wszPROPATTESTATIONCHALLENGE
+# define wszPROPATTESTATIONCHALLENGE OLESTR("AttestationChallenge")
+#endif
+#ifndef wszPROPENDORSEMENTKEYHASH
+# define wszPROPENDORSEMENTKEYHASH OLESTR("EndorsementKeyHash")
+#endif
+#ifndef wszPROPENDORSEMENTCERTIFICATEHASH
+# define wszPROPENDORSEMENTCERTIFICATEHASH OLESTR("EndorsementCertificateHash")
+#endif
+#ifndef wszPROPRAWPRECERTIFICATE
+# define wszPROPRAWPRECERTIFICATE OLESTR("RawPrecertificate")
+#endif
+#ifndef wszPROPCRLPARTITIONINDEX
+# define wszPROPCRLPARTITIONINDEX OLESTR("CRLPartitionIndex")
+#endif
+#ifndef wszPROPEXPIRATIONDATE
+# define wszPROPEXPIRATIONDATE OLESTR("ExpirationDate")
+#endif
+#ifndef wszPROPCRITICALTAG
+# define wszPROPCRITICALTAG OLESTR("{critical}")
+#endif
+#ifndef wszPROPHEXTAG
+# define wszPROPHEXTAG OLESTR("{hex}")
+#endif
+#ifndef wszPROPTEXTTAG
+# define wszPROPTEXTTAG OLESTR("{text}")
+#endif
+#ifndef wszPROPDECIMALTAG
+# define wszPROPDECIMALTAG OLESTR("{decimal}")
+#endif
+#ifndef wszPROPFILETAG
+# define wszPROPFILETAG OLESTR("{file}")
+#endif
+#ifndef wszPROPVOLATILEMODE
+# define wszPROPVOLATILEMODE OLESTR("VolatileMode")
+#endif
+#ifndef wszLOCALIZEDTIMEPERIODUNITS
+# define wszLOCALIZEDTIMEPERIODUNITS OLESTR("LocalizedTimePeriodUnits")
+#endif
+#ifndef wszPROPCROSSFOREST
+# define wszPROPCROSSFOREST OLESTR("CrossForest")
+#endif
+#ifndef wszPROPREQUESTERSAMNAME
+# define wszPROPREQUESTERSAMNAME OLESTR("RequesterSAMName")
+#endif
+#ifndef wszPROPREQUESTERUPN
+# define wszPROPREQUESTERUPN OLESTR("RequesterUPN")
+#endif
+#ifndef wszPROPREQUESTERDN
+# define wszPROPREQUESTERDN OLESTR("RequesterDN")
+#endif
+#ifndef wszPROPCERTIFICATEPRIVATEKEYFLAGS
+# define wszPROPCERTIFICATEPRIVATEKEYFLAGS OLESTR("PrivatekeyFlags")
+#endif
+
+#endif

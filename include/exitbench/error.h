@@ -1,0 +1,41 @@
+/*
+ * The error record that parsers and loaders fill in (after jansson's
+ * json_error_t): what went wrong and exactly where. Callers pass an optional
+ * xb_error; the first error wins, later ones do not overwrite it.
+ */
+#ifndef XB_INCLUDE_EXITBENCH_ERROR_H
+#define XB_INCLUDE_EXITBENCH_ERROR_H
+
+#include <stddef.h>
+#include "exitbench/wintypes.h"
+
+XB_BEGIN_DECLS
+
+#define XB_ERROR_SOURCE_LENGTH 96
+#define XB_ERROR_TEXT_LENGTH 192
+
+typedef struct xb_error {
+	HRESULT code;       /* S_OK while no error has been recorded */
+	int line;           /* 1-based line, 0 when the input has no lines */
+	int column;         /* 1-based column in bytes, 0 when unknown */
+	size_t position;    /* byte offset from the start of the input */
+	char source[XB_ERROR_SOURCE_LENGTH]; /* file name, "<string>", property name... */
+	char text[XB_ERROR_TEXT_LENGTH];     /* what is wrong, for a person */
+} xb_error;
+
+/* Resets err to "no error" (code S_OK, empty strings). NULL is ignored. */
+XB_EXPORT void xb_error_init(xb_error *err, const char *source);
+
+/*
+ * Records an error unless one is already recorded (first error wins).
+ * Returns code, so a caller can write `return xb_error_set(err, ...);`.
+ */
+XB_EXPORT HRESULT xb_error_set(xb_error *err, HRESULT code, size_t position, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+
+XB_END_DECLS
+
+#endif

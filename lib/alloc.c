@@ -1,0 +1,2 @@
+/* alloc: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* bstr: to be written. */
+#include "exitbench.h"

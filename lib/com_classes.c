@@ -1,0 +1,2 @@
+/* com_classes: to be written. */
+#include "exitbench.h"

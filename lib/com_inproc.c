@@ -1,0 +1,2 @@
+/* com_inproc: to be written. */
+#include "exitbench.h"

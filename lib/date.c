@@ -1,0 +1,2 @@
+/* date: to be written. */
+#include "exitbench.h"

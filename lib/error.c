@@ -1,0 +1,2 @@
+/* error: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* guid_text: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* guids: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* hresult: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,3 @@
+#ifndef XB_LIB_HRESULT_TABLE_H
+#define XB_LIB_HRESULT_TABLE_H
+#endif

@@ -1,0 +1,2 @@
+/* oleaut_date: to be written. */
+#include "exitbench.h"

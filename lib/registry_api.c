@@ -1,0 +1,2 @@
+/* registry_api: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* registry_export: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,3 @@
+#ifndef XB_LIB_REGISTRY_PRIVATE_H
+#define XB_LIB_REGISTRY_PRIVATE_H
+#endif

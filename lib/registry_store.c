@@ -1,0 +1,2 @@
+/* registry_store: to be written. */
+#include "exitbench.h"

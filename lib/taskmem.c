@@ -1,0 +1,2 @@
+/* taskmem: to be written. */
+#include "exitbench.h"

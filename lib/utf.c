@@ -1,0 +1,2 @@
+/* utf: to be written. */
+#include "exitbench.h"

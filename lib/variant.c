@@ -1,0 +1,2 @@
+/* variant: to be written. */
+#include "exitbench.h"

@@ -1,0 +1,2 @@
+/* variant_change: to be written. */
+#include "exitbench.h"

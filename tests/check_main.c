@@ -1,0 +1,27 @@
+/*
+ * The Check runner. CK_RUN_SUITE=<name> and CK_RUN_CASE=<name> select what
+ * runs; CK_FORK=no runs in-process for a debugger.
+ */
+#include <stdlib.h>
+
+#include "check_suites.h"
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite_abi());
+	srunner_add_suite(sr, suite_alloc());
+	srunner_add_suite(sr, suite_bstr());
+	srunner_add_suite(sr, suite_com());
+	srunner_add_suite(sr, suite_date());
+	srunner_add_suite(sr, suite_error());
+	srunner_add_suite(sr, suite_guid());
+	srunner_add_suite(sr, suite_hresult());
+	srunner_add_suite(sr, suite_registry());
+	srunner_add_suite(sr, suite_utf());
+	srunner_add_suite(sr, suite_variant());
+
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
