@@ -1,7 +1,183 @@
-/* Tests of the variant area: placeholder until written. */
+/* VariantInit, VariantClear, VariantCopy (lib/variant.c). */
+#include <string.h>
+
 #include "check_suites.h"
+#include "exitbench.h"
+
+/* A minimal IUnknown that counts its references. */
+struct counted {
+	IUnknown iface;
+	LONG refs;
+};
+
+static HRESULT STDMETHODCALLTYPE counted_QueryInterface(IUnknown *This, REFIID riid, void **ppv)
+{
+	(void)riid;
+	*ppv = This;
+	return S_OK;
+}
+
+static ULONG STDMETHODCALLTYPE counted_AddRef(IUnknown *This)
+{
+	return (ULONG)++((struct counted *)This)->refs;
+}
+
+static ULONG STDMETHODCALLTYPE counted_Release(IUnknown *This)
+{
+	return (ULONG)--((struct counted *)This)->refs;
+}
+
+static const IUnknownVtbl counted_vtbl = {counted_QueryInterface, counted_AddRef, counted_Release};
+
+START_TEST(init)
+{
+	VARIANT v;
+	memset(&v, 0xAB, sizeof(v));
+	VariantInit(&v);
+	ck_assert_uint_eq(V_VT(&v), VT_EMPTY);
+	ck_assert_uint_eq(v.wReserved1, 0);
+	ck_assert_uint_eq(v.wReserved3, 0);
+	VariantInit(NULL);
+}
+END_TEST
+
+START_TEST(clear_bstr)
+{
+	xb_alloc_set_tracking(1);
+	VARIANT v;
+	VariantInit(&v);
+	V_VT(&v) = VT_BSTR;
+	V_BSTR(&v) = SysAllocString(u"owned");
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+	ck_assert_uint_eq(V_VT(&v), VT_EMPTY);
+	xb_alloc_stats st;
+	xb_alloc_get_stats(&st);
+	xb_alloc_set_tracking(0);
+	ck_assert_int_eq(st.live, 0);
+}
+END_TEST
+
+START_TEST(clear_unknown)
+{
+	struct counted obj = {{&counted_vtbl}, 1};
+	VARIANT v;
+	VariantInit(&v);
+	V_VT(&v) = VT_UNKNOWN;
+	V_UNKNOWN(&v) = &obj.iface;
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+	ck_assert_int_eq(obj.refs, 0);
+	V_VT(&v) = VT_UNKNOWN;
+	V_UNKNOWN(&v) = NULL;
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+}
+END_TEST
+
+START_TEST(clear_other)
+{
+	VARIANT v;
+	VariantInit(&v);
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+	V_VT(&v) = VT_I4;
+	V_I4(&v) = 5;
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+	ck_assert_uint_eq(V_VT(&v), VT_EMPTY);
+	/* by reference: nothing is owned, nothing freed */
+	BSTR b = SysAllocString(u"kept");
+	V_VT(&v) = VT_BSTR | VT_BYREF;
+	V_BSTRREF(&v) = &b;
+	ck_assert_int_eq(VariantClear(&v), S_OK);
+	ck_assert_uint_eq(SysStringLen(b), 4);
+	SysFreeString(b);
+	/* unknown or unsupported types are refused and left alone */
+	V_VT(&v) = 0x0FFF;
+	ck_assert_int_eq(VariantClear(&v), DISP_E_BADVARTYPE);
+	ck_assert_uint_eq(V_VT(&v), 0x0FFF);
+	V_VT(&v) = VT_ARRAY | VT_I4;
+	ck_assert_int_eq(VariantClear(&v), DISP_E_BADVARTYPE);
+	ck_assert_int_eq(VariantClear(NULL), E_INVALIDARG);
+}
+END_TEST
+
+START_TEST(copy_bstr)
+{
+	VARIANT src, dst;
+	VariantInit(&src);
+	VariantInit(&dst);
+	V_VT(&src) = VT_BSTR;
+	V_BSTR(&src) = SysAllocStringByteLen("a\0b", 3); /* binary, odd, embedded NUL */
+	ck_assert_int_eq(VariantCopy(&dst, &src), S_OK);
+	ck_assert_uint_eq(V_VT(&dst), VT_BSTR);
+	ck_assert_ptr_ne(V_BSTR(&dst), V_BSTR(&src));
+	ck_assert_uint_eq(SysStringByteLen(V_BSTR(&dst)), 3);
+	ck_assert_int_eq(memcmp(V_BSTR(&dst), "a\0b", 3), 0);
+	((char *)V_BSTR(&dst))[0] = 'z';
+	ck_assert_int_eq(((char *)V_BSTR(&src))[0], 'a');
+	/* copying over a VARIANT that owns a BSTR frees it first */
+	xb_alloc_set_tracking(1);
+	ck_assert_int_eq(VariantCopy(&dst, &src), S_OK);
+	xb_alloc_stats st;
+	xb_alloc_get_stats(&st);
+	xb_alloc_set_tracking(0);
+	ck_assert_int_eq(st.live, 0);
+	ck_assert_uint_eq(st.frees, 1);
+	VariantClear(&dst);
+	VariantClear(&src);
+}
+END_TEST
+
+START_TEST(copy_scalars_and_self)
+{
+	VARIANT src, dst;
+	VariantInit(&src);
+	VariantInit(&dst);
+	V_VT(&src) = VT_DATE;
+	V_DATE(&src) = 36526.5;
+	ck_assert_int_eq(VariantCopy(&dst, &src), S_OK);
+	ck_assert_uint_eq(V_VT(&dst), VT_DATE);
+	ck_assert(V_DATE(&dst) == 36526.5);
+	V_VT(&src) = VT_BSTR;
+	V_BSTR(&src) = SysAllocString(u"self");
+	ck_assert_int_eq(VariantCopy(&src, &src), S_OK);
+	ck_assert_uint_eq(SysStringLen(V_BSTR(&src)), 4);
+	VariantClear(&src);
+	ck_assert_int_eq(VariantCopy(NULL, &src), E_INVALIDARG);
+	ck_assert_int_eq(VariantCopy(&dst, NULL), E_INVALIDARG);
+	V_VT(&src) = 0x0FFF;
+	ck_assert_int_eq(VariantCopy(&dst, &src), DISP_E_BADVARTYPE);
+}
+END_TEST
+
+START_TEST(copy_unknown)
+{
+	struct counted obj = {{&counted_vtbl}, 1};
+	VARIANT src, dst;
+	VariantInit(&src);
+	VariantInit(&dst);
+	V_VT(&src) = VT_UNKNOWN;
+	V_UNKNOWN(&src) = &obj.iface;
+	ck_assert_int_eq(VariantCopy(&dst, &src), S_OK);
+	ck_assert_int_eq(obj.refs, 2);
+	ck_assert_ptr_eq(V_UNKNOWN(&dst), &obj.iface);
+	VariantClear(&dst);
+	ck_assert_int_eq(obj.refs, 1);
+}
+END_TEST
 
 Suite *suite_variant(void)
 {
-	return suite_create("variant");
+	Suite *s = suite_create("variant");
+	TCase *tc = tcase_create("VariantInit");
+	tcase_add_test(tc, init);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("VariantClear");
+	tcase_add_test(tc, clear_bstr);
+	tcase_add_test(tc, clear_unknown);
+	tcase_add_test(tc, clear_other);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("VariantCopy");
+	tcase_add_test(tc, copy_bstr);
+	tcase_add_test(tc, copy_scalars_and_self);
+	tcase_add_test(tc, copy_unknown);
+	suite_add_tcase(s, tc);
+	return s;
 }

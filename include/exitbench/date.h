@@ -33,11 +33,16 @@ typedef struct xb_utc {
 
 /* E_INVALIDARG for a field out of range (including Feb 30) or a year outside 100..9999. */
 XB_EXPORT HRESULT xb_date_from_utc(const xb_utc *t, DATE *out);
-/* Rounds to the millisecond; E_INVALIDARG for NaN or outside XB_DATE_MIN..XB_DATE_MAX. */
+/*
+ * Rounds to the millisecond (carrying into the next day if need be);
+ * E_INVALIDARG for NaN or a DATE that does not round to an instant in
+ * 0100-01-01 00:00:00.000 .. 9999-12-31 23:59:59.999. (Negative DATEs count
+ * days backwards, so -657434.5 is 0100-01-01 12:00, inside the range.)
+ */
 XB_EXPORT HRESULT xb_date_to_utc(DATE d, xb_utc *out);
 /* Seconds since 1970-01-01 UTC; E_INVALIDARG when outside the DATE range. */
 XB_EXPORT HRESULT xb_date_from_time_t(int64_t t, DATE *out);
-/* Rounds to the nearest second. */
+/* Rounds to the nearest second; E_INVALIDARG when the result is outside the DATE range. */
 XB_EXPORT HRESULT xb_date_to_time_t(DATE d, int64_t *out);
 
 /* "YYYY-MM-DDTHH:MM:SSZ", or with ".mmm" before the Z when milliseconds are not 0. */
@@ -46,9 +51,12 @@ XB_EXPORT HRESULT xb_date_to_rfc3339(DATE d, char buf[XB_RFC3339_BUFSIZE]);
 /*
  * Parses RFC 3339 date-time ("2024-02-29T12:00:00Z", fraction and numeric
  * offset allowed; 't', 'z' and a space for 'T' accepted) and converts to
- * UTC. len may be XB_NUL_TERMINATED. On failure returns
- * E_INVALIDARG and fills err (optional) with the offending byte's position
- * and column.
+ * UTC. Seconds are required; a fraction may have any number of digits
+ * and is rounded half up to the millisecond; a leap second (":60") is
+ * refused, as a DATE cannot hold it. len may be XB_NUL_TERMINATED. On
+ * failure returns E_INVALIDARG and fills err (optional) with the offending
+ * byte's position, line 1 and column position + 1 (position 0 when the
+ * well-formed date falls outside the DATE range).
  */
 XB_EXPORT HRESULT xb_date_from_rfc3339(const char *s, size_t len, DATE *out, xb_error *err);
 

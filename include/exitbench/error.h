@@ -27,8 +27,12 @@ typedef struct xb_error {
 XB_EXPORT void xb_error_init(xb_error *err, const char *source);
 
 /*
- * Records an error unless one is already recorded (first error wins).
- * Returns code, so a caller can write `return xb_error_set(err, ...);`.
+ * Records an error unless one is already recorded (first error wins):
+ * code, position, the printf-formatted text (truncated to fit), and line
+ * and column reset to 0. A caller that knows the line and column fills
+ * them in itself afterwards, only when err->code was S_OK before the call
+ * (otherwise they would overwrite the first error's). NULL err is
+ * ignored. Returns code, so a caller can write `return xb_error_set(err, ...);`.
  */
 XB_EXPORT HRESULT xb_error_set(xb_error *err, HRESULT code, size_t position, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -16,7 +16,7 @@ XB_BEGIN_DECLS
 /*
  * The symbolic name ("CERTSRV_E_PROPERTY_EMPTY"), or NULL if unknown. A
  * FACILITY_WIN32 code without a name of its own is named after its Win32
- * code ("ERROR_FILE_NOT_FOUND"). Static storage.
+ * code: "HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)". Static storage.
  */
 XB_EXPORT const char *xb_hresult_name(HRESULT hr);
 /* A one-line description, or NULL if unknown. Static storage. */
@@ -24,9 +24,10 @@ XB_EXPORT const char *xb_hresult_message(HRESULT hr);
 /* "NAME (0xXXXXXXXX)" or "0xXXXXXXXX"; writes to buf and returns it. */
 XB_EXPORT const char *xb_hresult_format(HRESULT hr, char buf[XB_HRESULT_BUFSIZE]);
 /*
- * Parses a name from the table ("E_OUTOFMEMORY", "ERROR_FILE_NOT_FOUND"
- * gives its HRESULT) or a number ("0x80094004", "-2147024882"). Returns 0
- * and sets *hr, or -1 if the text is neither.
+ * Parses a name from the table, ignoring case ("E_OUTOFMEMORY";
+ * "ERROR_FILE_NOT_FOUND" and "HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)"
+ * both give 0x80070002) or a number ("0x80094004", "-2147024882",
+ * "2147942402"). Returns 0 and sets *hr, or -1 if the text is neither.
  */
 XB_EXPORT int xb_hresult_from_name(const char *text, HRESULT *hr);
 

@@ -50,20 +50,37 @@ XB_EXPORT HRESULT VariantClear(VARIANTARG *pvarg);
 XB_EXPORT HRESULT VariantCopy(VARIANTARG *pvargDest, const VARIANTARG *pvargSrc);
 /*
  * Converts pvargSrc to type vt into pvargDest (which may be the same
- * VARIANT). Supported: among VT_EMPTY, VT_I2, VT_I4, VT_BOOL, VT_DATE,
- * VT_BSTR (and VT_R8, VT_UI1); others give DISP_E_BADVARTYPE, out-of-range
- * values DISP_E_OVERFLOW, unparsable text DISP_E_TYPEMISMATCH. Text uses
- * the invariant locale: dates in RFC 3339 form, booleans "True"/"False"
- * (with VARIANT_ALPHABOOL) or "-1"/"0".
+ * VARIANT); VT_BYREF sources are followed. Supported: among VT_EMPTY,
+ * VT_I2, VT_I4, VT_BOOL, VT_DATE, VT_BSTR (and VT_R8, VT_UI1, and VT_NULL,
+ * which only VT_EMPTY and VT_NULL convert to, and converts to nothing but
+ * VT_EMPTY); others give DISP_E_BADVARTYPE, out-of-range values
+ * DISP_E_OVERFLOW, unparsable text or VT_NULL DISP_E_TYPEMISMATCH. On
+ * failure pvargDest is unchanged; on success its old value is cleared.
+ * Fractions round half to even (2.5 -> 2); VARIANT_TRUE is -1 (255 as
+ * VT_UI1); a DATE converts to and from numbers as its day count. Text uses
+ * an invariant locale where Windows uses the user's: dates in RFC 3339
+ * form ("2024-02-29T18:00:00Z"; a DATE outside 0100..9999 gives
+ * E_INVALIDARG), numbers with '.' and 15 significant digits ("%.15G"),
+ * booleans "True"/"False" (with VARIANT_ALPHABOOL or VARIANT_LOCALBOOL)
+ * or "-1"/"0"; text to a number is decimal with optional sign, fraction,
+ * exponent and surrounding spaces, to VT_BOOL also "True"/"False" in any case.
  */
 XB_EXPORT HRESULT VariantChangeType(VARIANTARG *pvargDest, const VARIANTARG *pvargSrc, USHORT wFlags,
 				    VARTYPE vt);
 
 /* ---- DATE ------------------------------------------------------------- */
 
-/* TRUE on success; the date is rounded to the millisecond as given. */
+/*
+ * TRUE on success; wMilliseconds is kept, wDayOfWeek ignored. FALSE for
+ * any field out of range (wYear outside 100..9999, Feb 30, wHour 24...),
+ * where Windows normalises some of them (two-digit years, day 0).
+ */
 XB_EXPORT INT SystemTimeToVariantTime(LPSYSTEMTIME lpSystemTime, DATE *pvtime);
-/* TRUE on success; rounds to the nearest second, as Windows does. */
+/*
+ * TRUE on success; rounds to the nearest second, as Windows does, so
+ * wMilliseconds is 0; wDayOfWeek is filled in (0 = Sunday). FALSE for a
+ * DATE outside 0100-01-01..9999-12-31.
+ */
 XB_EXPORT INT VariantTimeToSystemTime(DATE vtime, LPSYSTEMTIME lpSystemTime);
 
 XB_END_DECLS

@@ -14,7 +14,9 @@
 XB_BEGIN_DECLS
 
 /*
- * Converts in_len bytes of UTF-8 to UTF-16. *out is new (free() it), NUL
+ * Converts in_len bytes of UTF-8 to UTF-16; in_len may be XB_NUL_TERMINATED,
+ * an explicit length may include NULs, and a NULL in with length 0 is "".
+ * A bad sequence is reported at the offset of its first byte. *out is new (free() it), NUL
  * terminated, *out_len (optional) its length in code units. On invalid
  * input *bad_offset (optional) is the byte offset of the first bad byte.
  * Returns S_OK, E_POINTER, E_OUTOFMEMORY or
@@ -38,7 +40,8 @@ XB_EXPORT size_t xb_utf16_len(const OLECHAR *s);
 
 /*
  * Compares two UTF-16 strings ignoring the case of ASCII letters, as
- * property, registry and ProgID names are compared; <0, 0, >0. The n form
+ * property, registry and ProgID names are compared; <0, 0, >0. Other
+ * letters (é, Σ...) must match exactly. NULL compares as "". The n form
  * compares at most n code units.
  */
 XB_EXPORT int xb_utf16_icmp(const OLECHAR *a, const OLECHAR *b);

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The Windows side builds: `configure --host=x86_64-w64-mingw32 && make` in
+# a scratch directory, then a two-unit DLL that includes exitbench.h in both
+# units links against the cross-built libexitbench.a with nothing but
+# system DLLs. Exits 77 without mingw-w64, or when the source tree has been
+# configured in place (automake then refuses a second, out-of-tree build).
+set -eu
+
+: "${top_srcdir:=.}"
+host=x86_64-w64-mingw32
+if ! command -v $host-gcc >/dev/null 2>&1; then
+	echo "SKIP: $host-gcc is not installed (Debian package gcc-mingw-w64-x86-64)"
+	exit 77
+fi
+src=$(cd "$top_srcdir" && pwd)
+if [ -f "$src/config.status" ]; then
+	echo "SKIP: $src is configured in place; build out of tree (mkdir build && cd build && ../configure) to run the cross build"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+cd "$tmp"
+if ! "$src/configure" --host=$host --disable-silent-rules >configure.log 2>&1; then
+	echo "FAIL: configure --host=$host"
+	tail -30 configure.log
+	exit 1
+fi
+if ! make -j2 >make.log 2>&1; then
+	echo "FAIL: make for $host"
+	grep -E 'error|Error' make.log | head -30
+	exit 1
+fi
+if grep -E 'warning:' make.log; then
+	echo "FAIL: the $host build has warnings"
+	exit 1
+fi
+lib=lib/.libs/libexitbench.a
+[ -f "$lib" ] || { echo "FAIL: $lib was not built"; exit 1; }
+
+# A module DLL made of two units that both include exitbench.h.
+if ! $host-gcc -std=gnu11 -Wall -Wextra -Werror -shared -o two_units.dll \
+	-I"$src/include" -Iinclude "$src/tests/windows/two_units_a.c" "$src/tests/windows/two_units_b.c" \
+	"$lib" -loleaut32 -lole32 -luuid -static-libgcc >link.log 2>&1; then
+	echo "FAIL: the two-unit DLL does not link"
+	cat link.log
+	exit 1
+fi
+deps=$($host-objdump -p two_units.dll | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u | paste -sd' ' -)
+echo "two_units.dll imports: $deps"
+for dll in $deps; do
+	case $dll in
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | user32.dll | msvcrt.dll | api-ms-win-*) ;;
+	*) echo "FAIL: depends on $dll, which is not a system DLL"; exit 1 ;;
+	esac
+done
+echo "PASS: configure --host=$host && make, and a two-unit module DLL links"
