@@ -257,8 +257,11 @@ XB_EXPORT LSTATUS RegGetValueW(HKEY hkey, LPCWSTR lpSubKey, LPCWSTR lpValue, DWO
 {
 	if (!(dwFlags & RRF_RT_ANY) || (pvData && !pcbData))
 		return ERROR_INVALID_PARAMETER;
-	/* Windows refuses to hand out an unexpanded REG_EXPAND_SZ unless asked not to expand. */
-	if ((dwFlags & RRF_RT_REG_EXPAND_SZ) && !(dwFlags & RRF_NOEXPAND))
+	/*
+	 * Asking for REG_EXPAND_SZ data while expanding it (which turns it into
+	 * REG_SZ) is refused, as Windows does; RRF_RT_ANY is the exception.
+	 */
+	if ((dwFlags & RRF_RT_REG_EXPAND_SZ) && !(dwFlags & RRF_NOEXPAND) && (dwFlags & RRF_RT_ANY) != RRF_RT_ANY)
 		return ERROR_INVALID_PARAMETER;
 	DWORD capacity = pcbData ? *pcbData : 0;
 	LSTATUS status = ERROR_SUCCESS;
