@@ -13,6 +13,7 @@ if ! command -v $host-gcc >/dev/null 2>&1; then
 	exit 77
 fi
 src=$(cd "$top_srcdir" && pwd)
+native_info=$(cd "${top_builddir:-.}" && pwd)/tests/xb-info
 if [ -f "$src/config.status" ]; then
 	echo "SKIP: $src is configured in place; build out of tree (mkdir build && cd build && ../configure) to run the cross build"
 	exit 77
@@ -21,6 +22,8 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp"
+# The suite exports the native compiler; the cross build must pick its own.
+unset CC CFLAGS CPPFLAGS LDFLAGS LIBS MINGW_CC
 if ! "$src/configure" --host=$host --disable-silent-rules >configure.log 2>&1; then
 	echo "FAIL: configure --host=$host"
 	tail -30 configure.log
@@ -54,4 +57,22 @@ for dll in $deps; do
 	*) echo "FAIL: depends on $dll, which is not a system DLL"; exit 1 ;;
 	esac
 done
+
+# Under Wine, the Windows build must see the ABI the Linux build sees.
+if command -v wine >/dev/null 2>&1 && [ -x "$native_info" ]; then
+	WINEPREFIX="$tmp/wineprefix" WINEDEBUG=-all timeout 300 wine tests/xb-info.exe >wine-info.txt 2>wine.log || {
+		echo "FAIL: tests/xb-info.exe does not run under Wine"
+		cat wine.log
+		exit 1
+	}
+	"$native_info" >native-info.txt
+	if ! tr -d '\r' <wine-info.txt | diff -u native-info.txt -; then
+		echo "FAIL: the Windows build (above, +) and the Linux build (-) disagree on the ABI"
+		exit 1
+	fi
+	echo "xb-info.exe under Wine agrees with the Linux build:"
+	sed 's/^/  /' native-info.txt
+else
+	echo "note: wine not installed, xb-info.exe not run"
+fi
 echo "PASS: configure --host=$host && make, and a two-unit module DLL links"
