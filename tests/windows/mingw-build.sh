@@ -23,7 +23,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp"
 # The suite exports the native compiler; the cross build must pick its own.
-unset CC CFLAGS CPPFLAGS LDFLAGS LIBS MINGW_CC
+unset CC CFLAGS CPPFLAGS LDFLAGS LIBS MINGW_CC MAKEFLAGS MFLAGS
 if ! "$src/configure" --host=$host --disable-silent-rules >configure.log 2>&1; then
 	echo "FAIL: configure --host=$host"
 	tail -30 configure.log
@@ -34,7 +34,7 @@ if ! make -j2 >make.log 2>&1; then
 	grep -E 'error|Error' make.log | head -30
 	exit 1
 fi
-if grep -E 'warning:' make.log; then
+if grep -E "\.[ch]:[0-9]+(:[0-9]+)?: warning:" make.log; then
 	echo "FAIL: the $host build has warnings"
 	exit 1
 fi
