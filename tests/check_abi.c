@@ -208,10 +208,7 @@ END_TEST
 Suite *suite_abi(void)
 {
 	Suite *s = suite_create("abi");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct xb_test_case cases[] = {
 		{"scalar_sizes", scalar_sizes},
 		{"GUID", guid_layout},
 		{"VARIANT", variant_layout},
@@ -225,10 +222,6 @@ Suite *suite_abi(void)
 		{"COBJMACROS", call_macros},
 		{"OLESTR", literals},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	XB_ADD_CASES(s, cases, NULL, NULL);
 	return s;
 }

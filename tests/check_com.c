@@ -363,10 +363,7 @@ END_TEST
 Suite *suite_com(void)
 {
 	Suite *s = suite_create("com");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct xb_test_case cases[] = {
 		{"CoInitializeEx", co_initialize_ex},
 		{"CoRegisterClassObject", register_class_object},
 		{"CoRevokeClassObject", revoke_class_object},
@@ -379,10 +376,6 @@ Suite *suite_com(void)
 		{"ProgIDFromCLSID", progid_from_clsid},
 		{"concurrent", concurrent},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	XB_ADD_CASES(s, cases, NULL, NULL);
 	return s;
 }

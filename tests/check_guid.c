@@ -123,10 +123,7 @@ END_TEST
 Suite *suite_guid(void)
 {
 	Suite *s = suite_create("guid");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct xb_test_case cases[] = {
 		{"values", known_values},
 		{"StringFromGUID2", string_from_guid2},
 		{"StringFromCLSID", string_from_clsid},
@@ -134,10 +131,6 @@ Suite *suite_guid(void)
 		{"IIDFromString", iid_from_string},
 		{"IsEqualGUID", is_equal_guid},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	XB_ADD_CASES(s, cases, NULL, NULL);
 	return s;
 }

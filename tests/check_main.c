@@ -6,6 +6,17 @@
 
 #include "check_suites.h"
 
+void xb_add_cases(Suite *s, const struct xb_test_case *cases, size_t n, SFun setup, SFun teardown)
+{
+	for (size_t i = 0; i < n; i++) {
+		TCase *tc = tcase_create(cases[i].name);
+		if (setup || teardown)
+			tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(suite_abi());

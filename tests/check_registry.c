@@ -449,10 +449,7 @@ END_TEST
 Suite *suite_registry(void)
 {
 	Suite *s = suite_create("registry");
-	struct {
-		const char *name;
-		const TTest *test;
-	} cases[] = {
+	const struct xb_test_case cases[] = {
 		{"RegCreateKeyExW", create_key},
 		{"RegOpenKeyExW", open_key},
 		{"RegCloseKey", close_key},
@@ -469,11 +466,6 @@ Suite *suite_registry(void)
 		{"xb_registry_clear", helper_clear},
 		{"threads", threads},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-		tcase_add_checked_fixture(tc, clear, clear);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	XB_ADD_CASES(s, cases, clear, clear);
 	return s;
 }

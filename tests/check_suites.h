@@ -3,6 +3,18 @@
 #define XB_TESTS_CHECK_SUITES_H
 
 #include <check.h>
+#include <stddef.h>
+
+/* One named test: each becomes a TCase of its own, named after the API function it tests. */
+struct xb_test_case {
+	const char *name;
+	const TTest *test;
+};
+
+/* Adds a TCase per entry to s, each with the checked fixture setup/teardown (either may be NULL). */
+void xb_add_cases(Suite *s, const struct xb_test_case *cases, size_t n, SFun setup, SFun teardown);
+#define XB_ADD_CASES(s, cases, setup, teardown) \
+	xb_add_cases(s, cases, sizeof(cases) / sizeof((cases)[0]), setup, teardown)
 
 Suite *suite_abi(void);
 Suite *suite_alloc(void);
