@@ -24,6 +24,7 @@ Suite *suite_date(void);
 Suite *suite_error(void);
 Suite *suite_guid(void);
 Suite *suite_hresult(void);
+Suite *suite_name(void);
 Suite *suite_registry(void);
 Suite *suite_utf(void);
 Suite *suite_variant(void);

@@ -1,0 +1,44 @@
+/*
+ * A small strict DER reader: enough to walk a Name and its attribute values
+ * exactly as encoded (OpenSSL's X509_NAME re-encodes and refuses values that
+ * are not strings, and Windows prints those as #hex).
+ */
+#ifndef XB_EMU_DER_H
+#define XB_EMU_DER_H
+
+#include <stddef.h>
+
+/* One element: tag byte (low-tag-number form only), its header and value. */
+struct der_tlv {
+	unsigned tag;
+	const unsigned char *start;  /* the tag byte */
+	const unsigned char *value;
+	size_t length;               /* of the value */
+	size_t total;                /* header + value */
+};
+
+/* A cursor over a run of elements. */
+struct der_cursor {
+	const unsigned char *p;
+	size_t left;
+};
+
+#define DER_SEQUENCE 0x30
+#define DER_SET 0x31
+#define DER_OID 0x06
+#define DER_OCTET_STRING 0x04
+
+/*
+ * Reads the next element and advances. Returns 0, or -1 at malformed or
+ * truncated input (indefinite lengths, high tag numbers, non-minimal
+ * lengths included), with *bad the offset of the problem from p's start.
+ */
+int der_next(struct der_cursor *cur, struct der_tlv *out, size_t *bad);
+
+/* The content of an element as a cursor over its children. */
+struct der_cursor der_children(const struct der_tlv *tlv);
+
+/* Dotted text of an OID's content ("2.5.4.3") into buf; -1 if malformed or too long. */
+int der_oid_text(const unsigned char *content, size_t len, char *buf, size_t size);
+
+#endif
