@@ -22,6 +22,7 @@ int main(void)
 	SRunner *sr = srunner_create(suite_abi());
 	srunner_add_suite(sr, suite_alloc());
 	srunner_add_suite(sr, suite_bstr());
+	srunner_add_suite(sr, suite_cert_props());
 	srunner_add_suite(sr, suite_com());
 	srunner_add_suite(sr, suite_date());
 	srunner_add_suite(sr, suite_error());

@@ -19,6 +19,7 @@ void xb_add_cases(Suite *s, const struct xb_test_case *cases, size_t n, SFun set
 Suite *suite_abi(void);
 Suite *suite_alloc(void);
 Suite *suite_bstr(void);
+Suite *suite_cert_props(void);
 Suite *suite_com(void);
 Suite *suite_date(void);
 Suite *suite_error(void);

@@ -1,0 +1,66 @@
+/*
+ * A set of typed properties as the CA stores them (one event's request
+ * properties, certificate properties, attributes, or the CA's context-0
+ * properties). Names match ignoring ASCII case, as the CA's do
+ * (reference §3.1, unconfirmed; see docs/decisions.md).
+ */
+#ifndef XB_EMU_PROPS_H
+#define XB_EMU_PROPS_H
+
+#include <stddef.h>
+
+#include "exitbench.h"
+
+struct xb_value {
+	LONG type;            /* PROPTYPE_LONG, _DATE, _BINARY or _STRING */
+	LONG l;               /* LONG */
+	DATE date;            /* DATE */
+	char *text;           /* STRING, UTF-8 */
+	unsigned char *bytes; /* BINARY */
+	size_t len;           /* BINARY */
+};
+
+struct xb_prop {
+	char *name;
+	struct xb_value value;
+};
+
+struct xb_props {
+	struct xb_prop *items; /* in the order first set */
+	size_t n, cap;
+};
+
+/* How a put treats a name already present. */
+enum xb_put { XB_PUT_REPLACE, XB_PUT_IF_ABSENT };
+
+/* Each returns S_OK (also when IF_ABSENT kept the old value) or E_OUTOFMEMORY; values are copied. */
+HRESULT xb_props_put_long(struct xb_props *p, const char *name, LONG v, enum xb_put how);
+HRESULT xb_props_put_date(struct xb_props *p, const char *name, DATE v, enum xb_put how);
+HRESULT xb_props_put_string(struct xb_props *p, const char *name, const char *utf8, enum xb_put how);
+HRESULT xb_props_put_binary(struct xb_props *p, const char *name, const void *bytes, size_t len,
+			    enum xb_put how);
+
+/* The property of that name (ASCII case ignored), or NULL. Borrowed. */
+const struct xb_prop *xb_props_find(const struct xb_props *p, const char *name);
+void xb_props_free(struct xb_props *p);
+
+/* One certificate (or request) extension with its CA flags (EXTENSION_*). */
+struct xb_ext {
+	char oid[64];
+	LONG flags;
+	unsigned char *value; /* the extnValue contents */
+	size_t len;
+};
+
+struct xb_exts {
+	struct xb_ext *items;
+	size_t n, cap;
+};
+
+/* Adds or (same OID) replaces an extension; the value is copied. */
+HRESULT xb_exts_put(struct xb_exts *e, const char *oid, LONG flags, const void *value, size_t len,
+		    enum xb_put how);
+const struct xb_ext *xb_exts_find(const struct xb_exts *e, const char *oid);
+void xb_exts_free(struct xb_exts *e);
+
+#endif
