@@ -33,7 +33,7 @@ static char *hex(const unsigned char *p, size_t n, const char *sep)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t step = 2 + strlen(sep);
-	char *out = malloc(n ? n * step : 1);
+	char *out = malloc(n * step + 1);
 	if (!out)
 		return NULL;
 	char *q = out;
