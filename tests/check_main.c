@@ -30,6 +30,7 @@ int main(void)
 	srunner_add_suite(sr, suite_hresult());
 	srunner_add_suite(sr, suite_name());
 	srunner_add_suite(sr, suite_registry());
+	srunner_add_suite(sr, suite_trace());
 	srunner_add_suite(sr, suite_utf());
 	srunner_add_suite(sr, suite_variant());
 

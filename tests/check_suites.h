@@ -27,6 +27,7 @@ Suite *suite_guid(void);
 Suite *suite_hresult(void);
 Suite *suite_name(void);
 Suite *suite_registry(void);
+Suite *suite_trace(void);
 Suite *suite_utf(void);
 Suite *suite_variant(void);
 
