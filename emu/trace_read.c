@@ -103,7 +103,7 @@ static HRESULT line_error(struct xb_trace *t, xb_error *err, const char *key, co
 	xb_error_set(err, INVALID_DATA, 0, "%s", text);
 	err->line = (int)t->lines;
 	err->column = column;
-	snprintf(err->source, sizeof(err->source), "%s", t->source);
+	xb_error_set_source(err, t->source);
 	return INVALID_DATA;
 }
 

@@ -10,16 +10,20 @@
 #include "exitbench/error.h"
 #include "exitbench/winerror.h"
 
-/* Copies with truncation and always terminates, unlike strncpy. */
-static void copy_text(char *dst, size_t size, const char *src)
+XB_EXPORT void xb_error_set_source(xb_error *err, const char *source)
 {
-	size_t n = src ? strlen(src) : 0;
+	static const char ellipsis[] = "...";
+	size_t n = source ? strlen(source) : 0;
 
-	if (n >= size)
-		n = size - 1;
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
+	if (!err)
+		return;
+	if (n < sizeof(err->source)) {
+		memcpy(err->source, source ? source : "", n + 1);
+		return;
+	}
+	size_t keep = sizeof(err->source) - sizeof(ellipsis); /* room left after "..." and the NUL */
+	memcpy(err->source, ellipsis, sizeof(ellipsis) - 1);
+	memcpy(err->source + sizeof(ellipsis) - 1, source + n - keep, keep + 1);
 }
 
 XB_EXPORT void xb_error_init(xb_error *err, const char *source)
@@ -28,7 +32,7 @@ XB_EXPORT void xb_error_init(xb_error *err, const char *source)
 		return;
 	memset(err, 0, sizeof(*err));
 	err->code = S_OK;
-	copy_text(err->source, sizeof(err->source), source);
+	xb_error_set_source(err, source);
 }
 
 XB_EXPORT HRESULT xb_error_set(xb_error *err, HRESULT code, size_t position, const char *fmt, ...)

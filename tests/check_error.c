@@ -40,9 +40,18 @@ START_TEST(test_error_init_long_source)
 
 	memset(longname, 'n', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
+	memcpy(longname + sizeof(longname) - 13, "/trace.jsonl", 12);
 	xb_error_init(&err, longname);
+	/* The end of a long path survives: "..." and then its tail. */
 	ck_assert_uint_eq(strlen(err.source), XB_ERROR_SOURCE_LENGTH - 1);
-	ck_assert_msg(!strncmp(err.source, longname, XB_ERROR_SOURCE_LENGTH - 1), "source prefix");
+	ck_assert_msg(!strncmp(err.source, "...nnn", 6), "source starts with ...: %s", err.source);
+	ck_assert_str_eq(err.source + strlen(err.source) - 12, "/trace.jsonl");
+	/* One that just fits is kept whole. */
+	longname[XB_ERROR_SOURCE_LENGTH - 1] = '\0';
+	xb_error_set_source(&err, longname);
+	ck_assert_str_eq(err.source, longname);
+	xb_error_set_source(&err, NULL);
+	ck_assert_str_eq(err.source, "");
 }
 END_TEST
 

@@ -11,7 +11,7 @@
 
 XB_BEGIN_DECLS
 
-#define XB_ERROR_SOURCE_LENGTH 96
+#define XB_ERROR_SOURCE_LENGTH 256
 #define XB_ERROR_TEXT_LENGTH 192
 
 typedef struct xb_error {
@@ -25,6 +25,13 @@ typedef struct xb_error {
 
 /* Resets err to "no error" (code S_OK, empty strings). NULL is ignored. */
 XB_EXPORT void xb_error_init(xb_error *err, const char *source);
+
+/*
+ * Sets err->source. A source too long for the field keeps its end behind
+ * "...", because the end of a path (the file name) is what tells a reader
+ * where to look. NULL err is ignored; NULL source is "".
+ */
+XB_EXPORT void xb_error_set_source(xb_error *err, const char *source);
 
 /*
  * Records an error unless one is already recorded (first error wins):
