@@ -87,6 +87,17 @@ XB_EXPORT INT SysReAllocStringLen(BSTR *pbstr, const OLECHAR *psz, UINT ui)
 	BSTR fresh = SysAllocStringLen(psz, ui);
 	if (!fresh)
 		return FALSE;
+	/*
+	 * oleaut32 reallocates in place, so with a NULL psz the old characters
+	 * stay (Wine does the same; the docs only say "uninitialized"). Keep
+	 * them, and leave any growth zeroed rather than random.
+	 */
+	if (!psz && *pbstr) {
+		size_t keep = SysStringByteLen(*pbstr);
+		if (keep > (size_t)ui * sizeof(OLECHAR))
+			keep = (size_t)ui * sizeof(OLECHAR);
+		memcpy(fresh, *pbstr, keep);
+	}
 	SysFreeString(*pbstr);
 	*pbstr = fresh;
 	return TRUE;

@@ -3,6 +3,7 @@
  * (keeping malloc's alignment) so the accounting knows how much a free
  * releases.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,8 @@
 
 XB_EXPORT LPVOID CoTaskMemAlloc(SIZE_T cb)
 {
-	if (cb > SIZE_MAX - TASKMEM_HEADER)
+	/* No object may exceed PTRDIFF_MAX; refuse rather than ask malloc. */
+	if (cb > PTRDIFF_MAX - TASKMEM_HEADER)
 		return NULL;
 	char *block = malloc(TASKMEM_HEADER + cb);
 	if (!block)

@@ -56,10 +56,35 @@ END_TEST
 
 START_TEST(alloc_string_len_huge)
 {
-	ck_assert_ptr_null(SysAllocStringLen(NULL, 0x7FFFFFFFu));
-	ck_assert_ptr_null(SysAllocStringLen(NULL, 0xFFFFFFFFu));
-	ck_assert_ptr_null(SysAllocStringByteLen(NULL, 0xFFFFFFFFu));
-	ck_assert_ptr_null(SysAllocStringByteLen(NULL, 0xFFFFFFF6u));
+	/* byte counts that cannot fit the 32-bit prefix with the header: NULL, not a wrap */
+	static const UINT huge[] = {0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		ck_assert_msg(SysAllocStringLen(NULL, huge[i]) == NULL, "SysAllocStringLen(NULL, %#x) not NULL", huge[i]);
+		ck_assert_msg(SysAllocStringLen(u"x", huge[i]) == NULL, "SysAllocStringLen(\"x\", %#x) not NULL", huge[i]);
+	}
+}
+END_TEST
+
+START_TEST(alloc_string_byte_len_huge)
+{
+	static const UINT huge[] = {0xFFFFFFF6u, 0xFFFFFFFCu, 0xFFFFFFFEu, 0xFFFFFFFFu};
+	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++)
+		ck_assert_msg(SysAllocStringByteLen(NULL, huge[i]) == NULL, "SysAllocStringByteLen(NULL, %#x) not NULL",
+			      huge[i]);
+}
+END_TEST
+
+START_TEST(alloc_string_len_empty)
+{
+	BSTR b = SysAllocStringLen(NULL, 0);
+	ck_assert_ptr_nonnull(b); /* an empty BSTR, unlike a NULL one, is allocated */
+	ck_assert_uint_eq(prefix(b), 0);
+	ck_assert_uint_eq(b[0], 0);
+	SysFreeString(b);
+	b = SysAllocStringLen(u"ignored", 0);
+	ck_assert_uint_eq(prefix(b), 0);
+	ck_assert_uint_eq(b[0], 0);
+	SysFreeString(b);
 }
 END_TEST
 
@@ -93,6 +118,39 @@ START_TEST(alloc_string_byte_len)
 }
 END_TEST
 
+START_TEST(alloc_string_byte_len_odd)
+{
+	/* every odd length up to 9: 8-aligned, exact prefix, two zero bytes after the data */
+	static const char src[] = "123456789";
+	for (UINT n = 1; n <= 9; n += 2) {
+		BSTR b = SysAllocStringByteLen(src, n);
+		const unsigned char *bytes = (const unsigned char *)b;
+		ck_assert_msg(b != NULL, "n=%u", n);
+		ck_assert_msg((uintptr_t)b % 8 == 0, "n=%u: BSTR not 8-aligned", n);
+		ck_assert_msg(prefix(b) == n, "n=%u: prefix %u", n, prefix(b));
+		ck_assert_msg(SysStringLen(b) == n / 2, "n=%u: SysStringLen %u", n, SysStringLen(b));
+		ck_assert_msg(memcmp(b, src, n) == 0, "n=%u: data", n);
+		ck_assert_msg(bytes[n] == 0 && bytes[n + 1] == 0, "n=%u: no two zero bytes after the data", n);
+		SysFreeString(b);
+	}
+}
+END_TEST
+
+START_TEST(alloc_string_byte_len_reports_bytes)
+{
+	xb_alloc_set_tracking(1);
+	BSTR b = SysAllocStringByteLen("abc", 3);
+	xb_alloc_stats st;
+	xb_alloc_get_stats(&st);
+	ck_assert_int_eq(st.live_bytes, 3); /* payload bytes: neither prefix nor terminator */
+	SysFreeString(b);
+	xb_alloc_get_stats(&st);
+	xb_alloc_set_tracking(0);
+	ck_assert_int_eq(st.live_bytes, 0);
+	ck_assert_int_eq(st.live, 0);
+}
+END_TEST
+
 START_TEST(realloc_string)
 {
 	BSTR b = SysAllocString(u"first");
@@ -119,13 +177,48 @@ START_TEST(realloc_string_len)
 	ck_assert(SysReAllocStringLen(&b, b + 2, 3));
 	ck_assert_uint_eq(SysStringLen(b), 3);
 	ck_assert_int_eq(memcmp(b, u"cde", 4 * sizeof(OLECHAR)), 0);
-	ck_assert(SysReAllocStringLen(&b, NULL, 4));
-	ck_assert_uint_eq(SysStringLen(b), 4);
-	ck_assert_uint_eq(b[0], 0);
+	/* NULL source: the old characters stay (as oleaut32's in-place realloc), growth is zeroed */
+	ck_assert(SysReAllocStringLen(&b, NULL, 5));
+	ck_assert_uint_eq(SysStringLen(b), 5);
+	ck_assert_int_eq(memcmp(b, u"cde\0\0", 6 * sizeof(OLECHAR)), 0);
+	ck_assert(SysReAllocStringLen(&b, NULL, 2));
+	ck_assert_uint_eq(prefix(b), 4);
+	ck_assert_int_eq(memcmp(b, u"cd", 3 * sizeof(OLECHAR)), 0);
+	BSTR before = b;
 	ck_assert(!SysReAllocStringLen(&b, NULL, 0xFFFFFFFFu));
-	ck_assert_uint_eq(SysStringLen(b), 4); /* unchanged on failure */
+	ck_assert(!SysReAllocStringLen(&b, u"x", 0x7FFFFFFFu));
+	ck_assert_ptr_eq(b, before); /* unchanged on failure */
+	ck_assert_uint_eq(SysStringLen(b), 2);
 	SysFreeString(b);
 	ck_assert(!SysReAllocStringLen(NULL, u"x", 1));
+}
+END_TEST
+
+START_TEST(realloc_string_len_from_null)
+{
+	BSTR b = NULL;
+	ck_assert(SysReAllocStringLen(&b, u"xyz", 2));
+	ck_assert_uint_eq(prefix(b), 4);
+	ck_assert_int_eq(memcmp(b, u"xy", 3 * sizeof(OLECHAR)), 0);
+	SysFreeString(b);
+	b = NULL;
+	ck_assert(SysReAllocStringLen(&b, NULL, 0));
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(prefix(b), 0);
+	SysFreeString(b);
+}
+END_TEST
+
+START_TEST(realloc_string_len_whole_alias)
+{
+	/* the new value is the whole old string, and then a prefix of it */
+	BSTR b = SysAllocString(u"same");
+	ck_assert(SysReAllocStringLen(&b, b, 4));
+	ck_assert_int_eq(memcmp(b, u"same", 5 * sizeof(OLECHAR)), 0);
+	ck_assert(SysReAllocStringLen(&b, b, 2));
+	ck_assert_uint_eq(prefix(b), 4);
+	ck_assert_int_eq(memcmp(b, u"sa", 3 * sizeof(OLECHAR)), 0);
+	SysFreeString(b);
 }
 END_TEST
 
@@ -170,15 +263,21 @@ Suite *suite_bstr(void)
 	tc = tcase_create("SysAllocStringLen");
 	tcase_add_test(tc, alloc_string_len);
 	tcase_add_test(tc, alloc_string_len_huge);
+	tcase_add_test(tc, alloc_string_len_empty);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("SysAllocStringByteLen");
 	tcase_add_test(tc, alloc_string_byte_len);
+	tcase_add_test(tc, alloc_string_byte_len_huge);
+	tcase_add_test(tc, alloc_string_byte_len_odd);
+	tcase_add_test(tc, alloc_string_byte_len_reports_bytes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("SysReAllocString");
 	tcase_add_test(tc, realloc_string);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("SysReAllocStringLen");
 	tcase_add_test(tc, realloc_string_len);
+	tcase_add_test(tc, realloc_string_len_from_null);
+	tcase_add_test(tc, realloc_string_len_whole_alias);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("SysFreeString");
 	tcase_add_test(tc, free_string);

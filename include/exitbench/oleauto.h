@@ -24,9 +24,16 @@ XB_EXPORT BSTR SysAllocString(const OLECHAR *psz);
 XB_EXPORT BSTR SysAllocStringLen(const OLECHAR *strIn, UINT ui);
 /* New BSTR of exactly len bytes (may be odd), copied from psz or zeroed; for binary payloads. */
 XB_EXPORT BSTR SysAllocStringByteLen(const char *psz, UINT len);
-/* Replaces *pbstr with a copy of psz (freeing the old); TRUE on success. */
+/*
+ * Replaces *pbstr with a copy of psz (freeing the old); TRUE on success.
+ * A NULL psz frees *pbstr and sets it to NULL; a NULL pbstr gives FALSE.
+ */
 XB_EXPORT INT SysReAllocString(BSTR *pbstr, const OLECHAR *psz);
-/* Replaces *pbstr with ui characters of psz (which may alias *pbstr); TRUE on success. */
+/*
+ * Replaces *pbstr with ui characters of psz (which may alias *pbstr); TRUE
+ * on success, FALSE (and *pbstr unchanged) when out of memory. A NULL psz
+ * keeps the old characters that fit and zeroes the rest.
+ */
 XB_EXPORT INT SysReAllocStringLen(BSTR *pbstr, const OLECHAR *psz, UINT ui);
 /* Frees a BSTR; NULL is ignored. */
 XB_EXPORT void SysFreeString(BSTR bstrString);
