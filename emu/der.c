@@ -9,10 +9,9 @@ int der_next(struct der_cursor *cur, struct der_tlv *out, size_t *bad)
 {
 	const unsigned char *p = cur->p;
 	size_t left = cur->left;
-	if (left < 2 || (p[0] & 0x1F) == 0x1F) {
-		*bad = 0;
+	*bad = 0;
+	if (left < 2 || (p[0] & 0x1F) == 0x1F)
 		return -1;
-	}
 	size_t header = 2, length = p[1];
 	if (length & 0x80) {
 		size_t n = length & 0x7F;

@@ -31,7 +31,9 @@ struct der_cursor {
 /*
  * Reads the next element and advances. Returns 0, or -1 at malformed or
  * truncated input (indefinite lengths, high tag numbers, non-minimal
- * lengths included), with *bad the offset of the problem from p's start.
+ * lengths included), with *bad the offset of the problem from p's start
+ * (0 after a success, so an error about a well-formed element of the wrong
+ * type can use it too).
  */
 int der_next(struct der_cursor *cur, struct der_tlv *out, size_t *bad);
 
