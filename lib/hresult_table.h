@@ -152,6 +152,7 @@
 	X(ERROR_MORE_DATA, "More data is available.") \
 	X(ERROR_NO_MORE_ITEMS, "No more data is available.") \
 	X(ERROR_DIRECTORY, "The directory name is invalid.") \
+	X(ERROR_NOACCESS, "Invalid access to memory location.") \
 	X(ERROR_BADDB, "The configuration registry database is corrupt.") \
 	X(ERROR_BADKEY, "The configuration registry key is invalid.") \
 	X(ERROR_CANTOPEN, "The configuration registry key could not be opened.") \

@@ -204,6 +204,13 @@ static void append_hex(struct text *t, const char *tag, const BYTE *data, DWORD 
 		append(t, i ? ",%02x" : "%02x", data[i]);
 }
 
+/*
+ * One "name"=data line. Differences from regedit, chosen for diffable test
+ * output: UTF-8 and \n instead of UTF-16 and \r\n, and hex lists are not
+ * wrapped at 80 columns. A REG_SZ that is not NUL-terminated, and a
+ * REG_DWORD that is not 4 bytes, can only be written as hex(1): / hex(4):,
+ * as regedit does.
+ */
 static void export_value(struct text *t, const struct reg_value *v)
 {
 	if (v->name[0])

@@ -43,7 +43,11 @@ struct HKEY__ {
 
 extern pthread_mutex_t xb_reg_lock;
 
-/* The key behind hkey (a root or an open handle), or NULL with *status set. */
+/*
+ * The key behind hkey (a root or an open handle), or NULL with *status set:
+ * ERROR_INVALID_HANDLE for anything that is neither (checked against the
+ * table of open handles before any dereference), ERROR_KEY_DELETED.
+ */
 struct reg_key *reg_key_from_handle(HKEY hkey, LSTATUS *status);
 /* The root key of a predefined HKEY, or NULL. */
 struct reg_key *reg_root(HKEY hkey);
@@ -52,19 +56,24 @@ const char *reg_root_name(HKEY hkey);
 
 /*
  * Walks a backslash-separated path below key; with create, makes missing
- * keys (*created tells whether the last one was new). Returns
- * ERROR_SUCCESS, ERROR_FILE_NOT_FOUND, ERROR_BAD_PATHNAME (leading or
- * doubled backslash), ERROR_INVALID_PARAMETER (a name over 255 characters)
- * or ERROR_NOT_ENOUGH_MEMORY.
+ * keys (*created tells whether the last one was new). Runs of backslashes
+ * separate like one. Returns ERROR_SUCCESS, ERROR_FILE_NOT_FOUND,
+ * ERROR_BAD_PATHNAME (leading backslash), ERROR_INVALID_PARAMETER (a name
+ * over 255 characters) or ERROR_NOT_ENOUGH_MEMORY.
  */
 LSTATUS reg_walk(struct reg_key *key, const OLECHAR *path, int create, struct reg_key **out, int *created);
+
+/* A new handle to key in *out (holding a reference), registered as open. */
+LSTATUS reg_handle_open(struct reg_key *key, HKEY *out);
+/* Unregisters and frees an open handle; ERROR_INVALID_HANDLE if it is not one. */
+LSTATUS reg_handle_close(HKEY hkey);
 
 void reg_key_ref(struct reg_key *key);
 void reg_key_unref(struct reg_key *key);
 /* Detaches key and its subtree from the tree and marks them deleted. */
 void reg_key_delete(struct reg_key *key);
-/* Removes every value of key. */
-void reg_key_clear_values(struct reg_key *key);
+/* Deletes every subkey (as reg_key_delete) and every value of key, which stays. */
+void reg_key_delete_contents(struct reg_key *key);
 void reg_key_touch(struct reg_key *key);
 
 struct reg_value *reg_value_find(struct reg_key *key, const OLECHAR *name);

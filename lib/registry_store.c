@@ -37,14 +37,86 @@ const char *reg_root_name(HKEY hkey)
 	return NULL;
 }
 
+/*
+ * Every HKEY handed out, sorted by address. A handle is looked up here
+ * before it is dereferenced, so a closed handle or a stray pointer is
+ * ERROR_INVALID_HANDLE rather than a read of freed or unmapped memory. As
+ * on Windows, a handle value may come back from a later open once closed.
+ */
+static struct HKEY__ **handles;
+static size_t nhandles, handles_cap;
+
+/* Index of h in handles, or where it would go (*found = 0). */
+static size_t handle_index(HKEY h, int *found)
+{
+	size_t lo = 0, hi = nhandles;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((uintptr_t)handles[mid] == (uintptr_t)h) {
+			*found = 1;
+			return mid;
+		}
+		if ((uintptr_t)handles[mid] < (uintptr_t)h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+LSTATUS reg_handle_open(struct reg_key *key, HKEY *out)
+{
+	if (nhandles == handles_cap) {
+		size_t cap = handles_cap ? 2 * handles_cap : 16;
+		struct HKEY__ **grown = realloc(handles, cap * sizeof(*grown));
+		if (!grown)
+			return ERROR_NOT_ENOUGH_MEMORY;
+		handles = grown;
+		handles_cap = cap;
+	}
+	struct HKEY__ *h = malloc(sizeof(*h));
+	if (!h)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	h->magic = REG_HANDLE_MAGIC;
+	h->key = key;
+	reg_key_ref(key);
+	int found;
+	size_t at = handle_index(h, &found);
+	memmove(handles + at + 1, handles + at, (nhandles - at) * sizeof(*handles));
+	handles[at] = h;
+	nhandles++;
+	*out = h;
+	return ERROR_SUCCESS;
+}
+
+LSTATUS reg_handle_close(HKEY hkey)
+{
+	int found;
+	size_t at = handle_index(hkey, &found);
+	if (!found)
+		return ERROR_INVALID_HANDLE;
+	memmove(handles + at, handles + at + 1, (nhandles - at - 1) * sizeof(*handles));
+	if (--nhandles == 0) {
+		free(handles);
+		handles = NULL;
+		handles_cap = 0;
+	}
+	hkey->magic = 0;
+	reg_key_unref(hkey->key);
+	free(hkey);
+	return ERROR_SUCCESS;
+}
+
 struct reg_key *reg_key_from_handle(HKEY hkey, LSTATUS *status)
 {
 	struct reg_key *key = reg_root(hkey);
 	if (key)
 		return key;
-	/* Predefined keys we do not emulate, NULL, or anything that is not our handle. */
-	if (!hkey || ((uintptr_t)hkey >= 0x80000000u && (uintptr_t)hkey <= 0x800000FFu) ||
-	    hkey->magic != REG_HANDLE_MAGIC) {
+	/* HKEY_CURRENT_USER, HKEY_USERS, NULL, closed handles and stray pointers. */
+	int found;
+	handle_index(hkey, &found);
+	if (!found || hkey->magic != REG_HANDLE_MAGIC) {
 		*status = ERROR_INVALID_HANDLE;
 		return NULL;
 	}
@@ -55,14 +127,28 @@ struct reg_key *reg_key_from_handle(HKEY hkey, LSTATUS *status)
 	return hkey->key;
 }
 
-/* ASCII-folded comparison of (a, alen) with a NUL-terminated b. */
+/*
+ * Subkey order: names compared as Windows sorts them, upper-cased (so "_"
+ * comes after the letters, as in a hive). Only a-z fold, as for
+ * xb_utf16_icmp, which gives the same equality but folds to lower case and
+ * so a different order for [ \ ] ^ _ and `.
+ */
+static unsigned int upper(OLECHAR c)
+{
+	return c >= u'a' && c <= u'z' ? (unsigned int)c - (u'a' - u'A') : c;
+}
+
+/* Compares (a, alen) with a NUL-terminated b. */
 static int name_cmp(const OLECHAR *a, size_t alen, const OLECHAR *b)
 {
-	size_t blen = xb_utf16_len(b);
-	int c = xb_utf16_nicmp(a, b, alen < blen ? alen : blen);
-	if (c)
-		return c;
-	return alen < blen ? -1 : alen > blen ? 1 : 0;
+	for (size_t i = 0; i < alen; i++) {
+		if (!b[i])
+			return 1;
+		unsigned int x = upper(a[i]), y = upper(b[i]);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return b[alen] ? -1 : 0;
 }
 
 /* Index of the child named (name, len), or where it would be inserted (*found = 0). */
@@ -125,6 +211,12 @@ static struct reg_key *child_create(struct reg_key *parent, size_t at, const OLE
 	return key;
 }
 
+/*
+ * Windows' path rules (Wine's conformance tests record them): a leading
+ * backslash is ERROR_BAD_PATHNAME, a run of backslashes inside or at the
+ * end separates like one ("Subkey4\\\\" opens Subkey4), and a component
+ * longer than 255 characters is ERROR_INVALID_PARAMETER.
+ */
 LSTATUS reg_walk(struct reg_key *key, const OLECHAR *path, int create, struct reg_key **out, int *created)
 {
 	if (created)
@@ -141,8 +233,6 @@ LSTATUS reg_walk(struct reg_key *key, const OLECHAR *path, int create, struct re
 		while (*end && *end != u'\\')
 			end++;
 		size_t len = (size_t)(end - p);
-		if (len == 0)
-			return ERROR_BAD_PATHNAME; /* "a\\\\b" */
 		if (len > REG_MAX_KEY_NAME)
 			return ERROR_INVALID_PARAMETER;
 		int found;
@@ -160,7 +250,9 @@ LSTATUS reg_walk(struct reg_key *key, const OLECHAR *path, int create, struct re
 		} else {
 			return ERROR_FILE_NOT_FOUND;
 		}
-		p = *end ? end + 1 : end; /* a trailing backslash is accepted */
+		while (*end == u'\\')
+			end++;
+		p = end;
 	}
 	*out = key;
 	return ERROR_SUCCESS;
@@ -178,11 +270,14 @@ static void value_free(struct reg_value *v)
 	free(v);
 }
 
-void reg_key_clear_values(struct reg_key *key)
+/* Frees every value and the value array (a key without values holds no memory for them). */
+static void clear_values(struct reg_key *key)
 {
 	for (size_t i = 0; i < key->nvalues; i++)
 		value_free(key->values[i]);
-	key->nvalues = 0;
+	free(key->values);
+	key->values = NULL;
+	key->nvalues = key->values_cap = 0;
 }
 
 void reg_key_unref(struct reg_key *key)
@@ -191,8 +286,7 @@ void reg_key_unref(struct reg_key *key)
 		return;
 	if (--key->refs)
 		return;
-	reg_key_clear_values(key);
-	free(key->values);
+	clear_values(key);
 	free(key->children);
 	free(key->name);
 	free(key);
@@ -216,6 +310,17 @@ void reg_key_delete(struct reg_key *key)
 	key->parent = NULL;
 	key->deleted = 1;
 	reg_key_unref(key); /* the tree's reference */
+}
+
+void reg_key_delete_contents(struct reg_key *key)
+{
+	while (key->nchildren)
+		reg_key_delete(key->children[key->nchildren - 1]);
+	free(key->children);
+	key->children = NULL;
+	key->children_cap = 0;
+	clear_values(key);
+	reg_key_touch(key);
 }
 
 struct reg_value *reg_value_find(struct reg_key *key, const OLECHAR *name)

@@ -268,6 +268,35 @@ START_TEST(inproc_errors)
 }
 END_TEST
 
+/* A REG_EXPAND_SZ InprocServer32 is expanded, as RegGetValueW(RRF_RT_REG_SZ) does on Windows. */
+START_TEST(inproc_expand_sz)
+{
+	static const OLECHAR value[] = u"%XB_TEST_SERVER_FILE%";
+	xb_registry_clear();
+	HKEY key;
+	ck_assert_int_eq(RegCreateKeyExW(HKEY_CLASSES_ROOT, u"" SERVER_KEY "\\InprocServer32", 0, NULL, 0,
+					 KEY_ALL_ACCESS, NULL, &key, NULL), ERROR_SUCCESS);
+	ck_assert_int_eq(RegSetValueExW(key, NULL, 0, REG_EXPAND_SZ, (const BYTE *)value, sizeof(value)),
+			 ERROR_SUCCESS);
+	RegCloseKey(key);
+	void *p = (void *)1;
+	unsetenv("XB_TEST_SERVER_FILE"); /* unexpanded, the text names no file */
+	ck_assert_int_eq(CoCreateInstance(&clsid_server, NULL, CLSCTX_INPROC_SERVER, &IID_IUnknown, &p),
+			 CO_E_DLLNOTFOUND);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(setenv("XB_TEST_SERVER_FILE", XB_TEST_SERVER_PATH, 1), 0);
+	IUnknown *u = NULL;
+	HRESULT hr = CoCreateInstance(&clsid_server, NULL, CLSCTX_INPROC_SERVER, &IID_IUnknown, (void **)&u);
+	unsetenv("XB_TEST_SERVER_FILE");
+	ck_assert_msg(hr == S_OK, "CoCreateInstance through %%XB_TEST_SERVER_FILE%% = %s: 0x%08x",
+		      XB_TEST_SERVER_PATH, (unsigned)hr);
+	ck_assert_ptr_nonnull(u);
+	IUnknown_Release(u);
+	CoFreeUnusedLibraries();
+	xb_registry_clear();
+}
+END_TEST
+
 START_TEST(free_unused_libraries)
 {
 	register_server();
@@ -371,6 +400,7 @@ Suite *suite_com(void)
 		{"CoCreateInstance", create_instance},
 		{"InprocServer32", inproc_server},
 		{"InprocServer32_errors", inproc_errors},
+		{"InprocServer32_expand_sz", inproc_expand_sz},
 		{"CoFreeUnusedLibraries", free_unused_libraries},
 		{"CLSIDFromProgID", clsid_from_progid},
 		{"ProgIDFromCLSID", progid_from_clsid},
