@@ -7,6 +7,9 @@
 #define XB_EMU_DER_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "exitbench/date.h"
 
 /* One element: tag byte (low-tag-number form only), its header and value. */
 struct der_tlv {
@@ -27,6 +30,9 @@ struct der_cursor {
 #define DER_SET 0x31
 #define DER_OID 0x06
 #define DER_OCTET_STRING 0x04
+#define DER_INTEGER 0x02
+#define DER_UTC_TIME 0x17
+#define DER_GENERALIZED_TIME 0x18
 
 /*
  * Reads the next element and advances. Returns 0, or -1 at malformed or
@@ -42,5 +48,15 @@ struct der_cursor der_children(const struct der_tlv *tlv);
 
 /* Dotted text of an OID's content ("2.5.4.3") into buf; -1 if malformed or too long. */
 int der_oid_text(const unsigned char *content, size_t len, char *buf, size_t size);
+
+/* A DER INTEGER's value into *out; -1 if it is not minimal or does not fit 32 bits. */
+int der_integer_long(const struct der_tlv *tlv, int32_t *out);
+
+/*
+ * A UTCTime (YYMMDDHHMMSSZ, years 50-99 are 19xx as RFC 5280 says) or
+ * GeneralizedTime (YYYYMMDDHHMMSS[.fff]Z) into *out; -1 for any other
+ * form (DER requires the Z and seconds).
+ */
+int der_time_utc(const struct der_tlv *tlv, xb_utc *out);
 
 #endif

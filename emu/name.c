@@ -179,6 +179,24 @@ static int decode_string(const struct der_tlv *v, struct buf *b)
 	}
 }
 
+int xb_der_string_text(const struct der_tlv *v, char **out)
+{
+	struct buf b = {0};
+	*out = NULL;
+	if (decode_string(v, &b)) {
+		free(b.s);
+		return -1;
+	}
+	if (!b.s)
+		put(&b, "", 0);
+	if (b.oom) {
+		free(b.s);
+		return -2;
+	}
+	*out = b.s;
+	return 0;
+}
+
 static void put_hex(struct buf *b, const unsigned char *p, size_t n)
 {
 	static const char digits[] = "0123456789ABCDEF";

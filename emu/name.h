@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "der.h"
 #include "exitbench.h"
 
 struct xb_name_attr {
@@ -45,6 +46,13 @@ char *xb_name_format(const struct xb_name *name, int reverse);
  * (the property is empty) or out of memory (*oom set).
  */
 char *xb_name_values(const struct xb_name *name, const char *oid, int *oom);
+
+/*
+ * The text of a DER string (UTF8String, PrintableString, IA5String,
+ * BMPString, UniversalString...) as new UTF-8 in *out. 0, -1 when the
+ * element is not a string or its encoding is invalid, -2 when out of memory.
+ */
+int xb_der_string_text(const struct der_tlv *v, char **out);
 
 /* The X.500 key Windows prints for an OID ("CN", "S", "E"...), or NULL for OID.<dotted>. */
 const char *xb_name_key(const char *oid);

@@ -26,6 +26,7 @@ struct xb_event {
 	struct xb_props attrs;   /* GetRequestAttribute: strings only */
 	struct xb_exts exts;     /* GetCertificateExtension */
 	struct xb_props ca;      /* context-0 properties that change from this event on (a new CRL...) */
+	int derived;             /* derivation from Raw* values done (see event.h) */
 };
 
 void xb_event_free(struct xb_event *ev);

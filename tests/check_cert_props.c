@@ -12,18 +12,6 @@
 #include "check_suites.h"
 #include "name_props.h"
 
-static unsigned char *read_fixture(const char *name, size_t *len)
-{
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s", XB_FIXTURES_DIR, name);
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	unsigned char *buf = malloc(65536);
-	*len = fread(buf, 1, 65536, f);
-	fclose(f);
-	return buf;
-}
-
 static const char *string_of(const struct xb_props *p, const char *name)
 {
 	const struct xb_prop *prop = xb_props_find(p, name);
@@ -44,7 +32,7 @@ static void assert_date(const struct xb_props *p, const char *name, const char *
 START_TEST(derive_leaf)
 {
 	size_t len;
-	unsigned char *der = read_fixture("leaf.der", &len);
+	unsigned char *der = xb_read_fixture("leaf.der", &len);
 	struct xb_props p = {0};
 	struct xb_exts e = {0};
 	xb_error err;
@@ -98,7 +86,7 @@ END_TEST
 START_TEST(explicit_values_win)
 {
 	size_t len;
-	unsigned char *der = read_fixture("leaf.der", &len);
+	unsigned char *der = xb_read_fixture("leaf.der", &len);
 	struct xb_props p = {0};
 	struct xb_exts e = {0};
 	xb_props_put_string(&p, "serialnumber", "from the trace", XB_PUT_REPLACE);
@@ -115,7 +103,7 @@ END_TEST
 START_TEST(malformed_certificate)
 {
 	size_t len;
-	unsigned char *der = read_fixture("leaf.der", &len);
+	unsigned char *der = xb_read_fixture("leaf.der", &len);
 	struct xb_props p = {0};
 	struct xb_exts e = {0};
 	xb_error err;

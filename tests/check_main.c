@@ -2,6 +2,7 @@
  * The Check runner. CK_RUN_SUITE=<name> and CK_RUN_CASE=<name> select what
  * runs; CK_FORK=no runs in-process for a debugger.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check_suites.h"
@@ -17,6 +18,24 @@ void xb_add_cases(Suite *s, const struct xb_test_case *cases, size_t n, SFun set
 	}
 }
 
+unsigned char *xb_read_fixture(const char *name, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s", XB_FIXTURES_DIR, name);
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert(fseek(f, 0, SEEK_END) == 0);
+	long size = ftell(f);
+	ck_assert(size >= 0);
+	rewind(f);
+	unsigned char *buf = malloc(size ? (size_t)size : 1);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, (size_t)size, f);
+	ck_assert_msg(*len == (size_t)size, "short read of %s", path);
+	fclose(f);
+	return buf;
+}
+
 int main(void)
 {
 	SRunner *sr = srunner_create(suite_abi());
@@ -30,6 +49,7 @@ int main(void)
 	srunner_add_suite(sr, suite_hresult());
 	srunner_add_suite(sr, suite_name());
 	srunner_add_suite(sr, suite_registry());
+	srunner_add_suite(sr, suite_server());
 	srunner_add_suite(sr, suite_trace());
 	srunner_add_suite(sr, suite_utf());
 	srunner_add_suite(sr, suite_variant());

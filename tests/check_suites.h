@@ -16,6 +16,9 @@ void xb_add_cases(Suite *s, const struct xb_test_case *cases, size_t n, SFun set
 #define XB_ADD_CASES(s, cases, setup, teardown) \
 	xb_add_cases(s, cases, sizeof(cases) / sizeof((cases)[0]), setup, teardown)
 
+/* The bytes of tests/fixtures/<name> (free() them); fails the test when it cannot be read. */
+unsigned char *xb_read_fixture(const char *name, size_t *len);
+
 Suite *suite_abi(void);
 Suite *suite_alloc(void);
 Suite *suite_bstr(void);
@@ -27,6 +30,7 @@ Suite *suite_guid(void);
 Suite *suite_hresult(void);
 Suite *suite_name(void);
 Suite *suite_registry(void);
+Suite *suite_server(void);
 Suite *suite_trace(void);
 Suite *suite_utf(void);
 Suite *suite_variant(void);

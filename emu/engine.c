@@ -1,0 +1,280 @@
+/* The engine's CA state and its CCertServerExit class (engine.h). */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "event.h"
+
+struct flight {
+	LONG context;
+	struct xb_event *ev;
+};
+
+struct xb_engine {
+	IClassFactory IClassFactory_iface;
+	atomic_long refs;
+	pthread_mutex_t lock;
+	char *config;
+	struct xb_props ca;
+	struct flight *flights;
+	size_t nflights, cap;
+	LONG next_context;
+	DWORD cookie;
+	xb_error error;
+	xb_server_observer observer;
+	void *observer_ctx;
+	atomic_long live_servers;
+};
+
+static struct xb_engine *from_factory(IClassFactory *iface)
+{
+	return (struct xb_engine *)((char *)iface - offsetof(struct xb_engine, IClassFactory_iface));
+}
+
+void xb_engine_ref(struct xb_engine *engine)
+{
+	atomic_fetch_add(&engine->refs, 1);
+}
+
+void xb_engine_unref(struct xb_engine *engine)
+{
+	if (atomic_fetch_sub(&engine->refs, 1) != 1)
+		return;
+	pthread_mutex_destroy(&engine->lock);
+	free(engine->config);
+	xb_props_free(&engine->ca);
+	free(engine->flights);
+	free(engine);
+}
+
+static HRESULT STDMETHODCALLTYPE factory_QueryInterface(IClassFactory *iface, REFIID riid, void **ppv)
+{
+	if (!ppv)
+		return E_POINTER;
+	*ppv = NULL;
+	if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IClassFactory))
+		return E_NOINTERFACE;
+	*ppv = iface;
+	IClassFactory_AddRef(iface);
+	return S_OK;
+}
+
+static ULONG STDMETHODCALLTYPE factory_AddRef(IClassFactory *iface)
+{
+	xb_engine_ref(from_factory(iface));
+	return 2; /* the engine's count is not the factory's to report */
+}
+
+static ULONG STDMETHODCALLTYPE factory_Release(IClassFactory *iface)
+{
+	xb_engine_unref(from_factory(iface));
+	return 1;
+}
+
+static HRESULT STDMETHODCALLTYPE factory_CreateInstance(IClassFactory *iface, IUnknown *outer, REFIID riid,
+							void **ppv)
+{
+	if (!ppv)
+		return E_POINTER;
+	*ppv = NULL;
+	if (outer)
+		return CLASS_E_NOAGGREGATION;
+	return xb_server_create(from_factory(iface), riid, ppv);
+}
+
+static HRESULT STDMETHODCALLTYPE factory_LockServer(IClassFactory *iface, BOOL lock)
+{
+	(void)iface;
+	(void)lock;
+	return S_OK;
+}
+
+static const IClassFactoryVtbl factory_vtbl = {factory_QueryInterface, factory_AddRef, factory_Release,
+					       factory_CreateInstance, factory_LockServer};
+
+static HRESULT copy_props(struct xb_props *to, const struct xb_props *from)
+{
+	HRESULT hr = S_OK;
+	for (size_t i = 0; i < from->n && SUCCEEDED(hr); i++) {
+		const struct xb_prop *p = &from->items[i];
+		switch (p->value.type) {
+		case PROPTYPE_LONG:
+			hr = xb_props_put_long(to, p->name, p->value.l, XB_PUT_REPLACE);
+			break;
+		case PROPTYPE_DATE:
+			hr = xb_props_put_date(to, p->name, p->value.date, XB_PUT_REPLACE);
+			break;
+		case PROPTYPE_STRING:
+			hr = xb_props_put_string(to, p->name, p->value.text, XB_PUT_REPLACE);
+			break;
+		default:
+			hr = xb_props_put_binary(to, p->name, p->value.bytes, p->value.len, XB_PUT_REPLACE);
+			break;
+		}
+	}
+	return hr;
+}
+
+HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out)
+{
+	*out = NULL;
+	struct xb_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return E_OUTOFMEMORY;
+	e->IClassFactory_iface.lpVtbl = &factory_vtbl;
+	atomic_init(&e->refs, 1);
+	pthread_mutex_init(&e->lock, NULL);
+	e->next_context = 1;
+	xb_error_init(&e->error, NULL);
+	e->config = strdup(config ? config : "");
+	HRESULT hr = e->config ? S_OK : E_OUTOFMEMORY;
+	if (SUCCEEDED(hr) && ca)
+		hr = copy_props(&e->ca, ca);
+	if (SUCCEEDED(hr))
+		hr = CoRegisterClassObject(&CLSID_CCertServerExit, (IUnknown *)&e->IClassFactory_iface,
+					   CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &e->cookie);
+	if (FAILED(hr)) {
+		xb_engine_unref(e);
+		return hr;
+	}
+	*out = e;
+	return S_OK;
+}
+
+void xb_engine_free(struct xb_engine *engine)
+{
+	if (!engine)
+		return;
+	CoRevokeClassObject(engine->cookie);
+	pthread_mutex_lock(&engine->lock);
+	engine->nflights = 0;
+	pthread_mutex_unlock(&engine->lock);
+	xb_engine_unref(engine);
+}
+
+HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context)
+{
+	HRESULT hr = S_OK;
+	pthread_mutex_lock(&engine->lock);
+	if (!xb_event_has_request(ev->kind)) {
+		/* crlissued, shutdown, startup: Notify gets context 0, the CA's (reference §4.3). */
+		hr = copy_props(&engine->ca, &ev->ca);
+		*context = 0;
+		pthread_mutex_unlock(&engine->lock);
+		return hr;
+	}
+	if (engine->nflights == engine->cap) {
+		size_t cap = engine->cap ? 2 * engine->cap : 8;
+		struct flight *grown = realloc(engine->flights, cap * sizeof(*grown));
+		if (grown) {
+			engine->flights = grown;
+			engine->cap = cap;
+		} else {
+			hr = E_OUTOFMEMORY;
+		}
+	}
+	if (SUCCEEDED(hr))
+		hr = copy_props(&engine->ca, &ev->ca);
+	if (SUCCEEDED(hr)) {
+		/* Contexts are opaque to modules: never 0, never reused within a run. */
+		*context = engine->next_context++;
+		if (engine->next_context <= 0)
+			engine->next_context = 1;
+		engine->flights[engine->nflights].context = *context;
+		engine->flights[engine->nflights].ev = ev;
+		engine->nflights++;
+	}
+	pthread_mutex_unlock(&engine->lock);
+	return hr;
+}
+
+void xb_engine_end_event(struct xb_engine *engine, LONG context)
+{
+	pthread_mutex_lock(&engine->lock);
+	for (size_t i = 0; i < engine->nflights; i++) {
+		if (engine->flights[i].context == context) {
+			engine->flights[i] = engine->flights[--engine->nflights];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&engine->lock);
+}
+
+const char *xb_engine_config(const struct xb_engine *engine)
+{
+	return engine->config;
+}
+
+struct xb_event *xb_engine_lock_event(struct xb_engine *engine, LONG context)
+{
+	pthread_mutex_lock(&engine->lock);
+	for (size_t i = 0; i < engine->nflights; i++) {
+		if (engine->flights[i].context != context)
+			continue;
+		struct xb_event *ev = engine->flights[i].ev;
+		xb_error err;
+		xb_error_init(&err, NULL);
+		if (FAILED(xb_event_derive(ev, &err)) && engine->error.code == S_OK) {
+			engine->error = err;
+			engine->error.line = (int)ev->line;
+		}
+		return ev;
+	}
+	pthread_mutex_unlock(&engine->lock);
+	return NULL;
+}
+
+const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine)
+{
+	pthread_mutex_lock(&engine->lock);
+	return &engine->ca;
+}
+
+void xb_engine_unlock(struct xb_engine *engine)
+{
+	pthread_mutex_unlock(&engine->lock);
+}
+
+HRESULT xb_engine_error(struct xb_engine *engine, xb_error *copy)
+{
+	pthread_mutex_lock(&engine->lock);
+	HRESULT hr = engine->error.code;
+	if (copy)
+		*copy = engine->error;
+	pthread_mutex_unlock(&engine->lock);
+	return hr;
+}
+
+void xb_engine_set_observer(struct xb_engine *engine, xb_server_observer fn, void *ctx)
+{
+	pthread_mutex_lock(&engine->lock);
+	engine->observer = fn;
+	engine->observer_ctx = ctx;
+	pthread_mutex_unlock(&engine->lock);
+}
+
+void xb_engine_observe(struct xb_engine *engine, const struct xb_server_call *call)
+{
+	pthread_mutex_lock(&engine->lock);
+	xb_server_observer fn = engine->observer;
+	void *ctx = engine->observer_ctx;
+	pthread_mutex_unlock(&engine->lock);
+	if (fn)
+		fn(ctx, call);
+}
+
+long xb_engine_live_servers(struct xb_engine *engine)
+{
+	return atomic_load(&engine->live_servers);
+}
+
+void xb_engine_server_born(struct xb_engine *engine)
+{
+	atomic_fetch_add(&engine->live_servers, 1);
+}
+
+void xb_engine_server_gone(struct xb_engine *engine)
+{
+	atomic_fetch_sub(&engine->live_servers, 1);
+}

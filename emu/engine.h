@@ -1,0 +1,79 @@
+/*
+ * The engine's CA: its context-0 properties, the events in flight and the
+ * CCertServerExit class a module creates to read them. Creating an engine
+ * registers CLSID_CCertServerExit with CoRegisterClassObject, exactly as a
+ * CA host does on Windows, so a module's
+ * CoCreateInstance(&CLSID_CCertServerExit, ...) returns a server object of
+ * this engine. One engine at a time per process.
+ */
+#ifndef XB_EMU_ENGINE_H
+#define XB_EMU_ENGINE_H
+
+#include <pthread.h>
+
+#include "trace.h"
+
+struct xb_engine;
+
+/* A new engine with the trace header's config and CA properties (copied). */
+HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out);
+/* Revokes the class and frees the engine; server objects still alive keep working on context 0 only. */
+void xb_engine_free(struct xb_engine *engine);
+
+/*
+ * Puts an event in flight: the returned context is what Notify passes and
+ * SetContext accepts until xb_engine_end_event. Events with a request get a
+ * context of their own (never 0; the event is borrowed meanwhile); the
+ * others (crlissued, shutdown, startup) get 0, the CA's. The event's "ca"
+ * updates apply to context 0 from now on.
+ */
+HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context);
+void xb_engine_end_event(struct xb_engine *engine, LONG context);
+
+/* The Initialize configuration string. Borrowed. */
+const char *xb_engine_config(const struct xb_engine *engine);
+
+/* The first derivation error met while serving (a RawCertificate OpenSSL cannot read...), or S_OK. */
+HRESULT xb_engine_error(struct xb_engine *engine, xb_error *copy);
+
+/* One ICertServerExit call as a module made it, for the observer. */
+struct xb_server_call {
+	LONG context;       /* the object's context at the call (SetContext: the one asked for) */
+	const char *method; /* "GetRequestProperty"... */
+	const char *name;   /* property, attribute or extension name as UTF-8, or NULL */
+	LONG type;          /* PROPTYPE_* asked, or 0 */
+	HRESULT hr;         /* what the call returned */
+};
+
+/*
+ * Called after every server call, from the calling thread, outside the
+ * engine lock (it may call back into the engine). NULL turns it off.
+ */
+typedef void (*xb_server_observer)(void *ctx, const struct xb_server_call *call);
+void xb_engine_set_observer(struct xb_engine *engine, xb_server_observer fn, void *ctx);
+
+/* Server objects created on this engine and not yet released. */
+long xb_engine_live_servers(struct xb_engine *engine);
+
+/* ---- used by the server object (server.c) ------------------------------ */
+
+void xb_engine_observe(struct xb_engine *engine, const struct xb_server_call *call);
+void xb_engine_server_born(struct xb_engine *engine);
+void xb_engine_server_gone(struct xb_engine *engine);
+
+
+/*
+ * The event of a context, derived, with the engine lock held on success
+ * (release it with xb_engine_unlock); NULL and no lock for an unknown context.
+ */
+struct xb_event *xb_engine_lock_event(struct xb_engine *engine, LONG context);
+/* Locks for reading the CA properties. */
+const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine);
+void xb_engine_unlock(struct xb_engine *engine);
+void xb_engine_ref(struct xb_engine *engine);
+void xb_engine_unref(struct xb_engine *engine);
+
+/* A new server object (ICertServerExit, one reference) on engine. */
+HRESULT xb_server_create(struct xb_engine *engine, REFIID riid, void **ppv);
+
+#endif
