@@ -30,15 +30,15 @@ static const struct {
 	const char *name;
 	LONG kind;
 } kinds[] = {
-	{"issued", EXITEVENT_CERTISSUED},
-	{"pending", EXITEVENT_CERTPENDING},
-	{"denied", EXITEVENT_CERTDENIED},
-	{"revoked", EXITEVENT_CERTREVOKED},
-	{"retrievepending", EXITEVENT_CERTRETRIEVEPENDING},
+	{"certissued", EXITEVENT_CERTISSUED},
+	{"certpending", EXITEVENT_CERTPENDING},
+	{"certdenied", EXITEVENT_CERTDENIED},
+	{"certrevoked", EXITEVENT_CERTREVOKED},
+	{"certretrievepending", EXITEVENT_CERTRETRIEVEPENDING},
 	{"crlissued", EXITEVENT_CRLISSUED},
 	{"shutdown", EXITEVENT_SHUTDOWN},
 	{"startup", EXITEVENT_STARTUP},
-	{"imported", EXITEVENT_CERTIMPORTED},
+	{"certimported", EXITEVENT_CERTIMPORTED},
 };
 
 LONG xb_event_kind_from_name(const char *name)
@@ -304,8 +304,8 @@ HRESULT xb_trace_next(struct xb_trace *t, struct xb_event *ev, xb_error *err)
 				ev->kind = xb_event_kind_from_name(json_string_value(v));
 			if (!ev->kind)
 				hr = line_error(t, err, key,
-						"\"event\" must be one of issued, pending, denied, revoked, "
-						"retrievepending, crlissued, shutdown, startup, imported");
+						"\"event\" must be one of certissued, certpending, certdenied, certrevoked, "
+						"certretrievepending, crlissued, shutdown, startup, certimported");
 		} else if (!strcmp(key, "request")) {
 			hr = read_props(t, v, "request", &ev->request, 0, err);
 		} else if (!strcmp(key, "certificate")) {

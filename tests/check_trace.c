@@ -138,7 +138,7 @@ END_TEST
 
 START_TEST(event_kinds)
 {
-	ck_assert_int_eq(xb_event_kind_from_name("imported"), EXITEVENT_CERTIMPORTED);
+	ck_assert_int_eq(xb_event_kind_from_name("certimported"), EXITEVENT_CERTIMPORTED);
 	ck_assert_int_eq(xb_event_kind_from_name("Issued"), 0);
 	ck_assert_str_eq(xb_event_kind_name(EXITEVENT_CRLISSUED), "crlissued");
 	ck_assert_ptr_null(xb_event_kind_name(0x100));
