@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ca_props.h"
 #include "engine.h"
 #include "event.h"
 
@@ -93,30 +94,7 @@ static HRESULT STDMETHODCALLTYPE factory_LockServer(IClassFactory *iface, BOOL l
 static const IClassFactoryVtbl factory_vtbl = {factory_QueryInterface, factory_AddRef, factory_Release,
 					       factory_CreateInstance, factory_LockServer};
 
-static HRESULT copy_props(struct xb_props *to, const struct xb_props *from)
-{
-	HRESULT hr = S_OK;
-	for (size_t i = 0; i < from->n && SUCCEEDED(hr); i++) {
-		const struct xb_prop *p = &from->items[i];
-		switch (p->value.type) {
-		case PROPTYPE_LONG:
-			hr = xb_props_put_long(to, p->name, p->value.l, XB_PUT_REPLACE);
-			break;
-		case PROPTYPE_DATE:
-			hr = xb_props_put_date(to, p->name, p->value.date, XB_PUT_REPLACE);
-			break;
-		case PROPTYPE_STRING:
-			hr = xb_props_put_string(to, p->name, p->value.text, XB_PUT_REPLACE);
-			break;
-		default:
-			hr = xb_props_put_binary(to, p->name, p->value.bytes, p->value.len, XB_PUT_REPLACE);
-			break;
-		}
-	}
-	return hr;
-}
-
-HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out)
+HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out, xb_error *err)
 {
 	*out = NULL;
 	struct xb_engine *e = calloc(1, sizeof(*e));
@@ -130,7 +108,9 @@ HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_e
 	e->config = strdup(config ? config : "");
 	HRESULT hr = e->config ? S_OK : E_OUTOFMEMORY;
 	if (SUCCEEDED(hr) && ca)
-		hr = copy_props(&e->ca, ca);
+		hr = xb_props_copy(&e->ca, ca);
+	if (SUCCEEDED(hr))
+		hr = xb_ca_props_derive(&e->ca, e->config, err);
 	if (SUCCEEDED(hr))
 		hr = CoRegisterClassObject(&CLSID_CCertServerExit, (IUnknown *)&e->IClassFactory_iface,
 					   CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &e->cookie);
@@ -153,13 +133,24 @@ void xb_engine_free(struct xb_engine *engine)
 	xb_engine_unref(engine);
 }
 
-HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context)
+/* An event's CA updates, checked and completed like the header's. Called with the lock held. */
+static HRESULT update_ca(struct xb_engine *engine, const struct xb_event *ev, xb_error *err)
+{
+	if (!ev->ca.n)
+		return S_OK;
+	HRESULT hr = xb_props_copy(&engine->ca, &ev->ca);
+	if (SUCCEEDED(hr))
+		hr = xb_ca_props_derive(&engine->ca, engine->config, err);
+	return hr;
+}
+
+HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context, xb_error *err)
 {
 	HRESULT hr = S_OK;
 	pthread_mutex_lock(&engine->lock);
 	if (!xb_event_has_request(ev->kind)) {
 		/* crlissued, shutdown, startup: Notify gets context 0, the CA's (reference §4.3). */
-		hr = copy_props(&engine->ca, &ev->ca);
+		hr = update_ca(engine, ev, err);
 		*context = 0;
 		pthread_mutex_unlock(&engine->lock);
 		return hr;
@@ -175,7 +166,7 @@ HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LON
 		}
 	}
 	if (SUCCEEDED(hr))
-		hr = copy_props(&engine->ca, &ev->ca);
+		hr = update_ca(engine, ev, err);
 	if (SUCCEEDED(hr)) {
 		/* Contexts are opaque to modules: never 0, never reused within a run. */
 		*context = engine->next_context++;
@@ -236,12 +227,13 @@ void xb_engine_unlock(struct xb_engine *engine)
 	pthread_mutex_unlock(&engine->lock);
 }
 
-HRESULT xb_engine_error(struct xb_engine *engine, xb_error *copy)
+HRESULT xb_engine_take_error(struct xb_engine *engine, xb_error *copy)
 {
 	pthread_mutex_lock(&engine->lock);
 	HRESULT hr = engine->error.code;
 	if (copy)
 		*copy = engine->error;
+	xb_error_init(&engine->error, NULL);
 	pthread_mutex_unlock(&engine->lock);
 	return hr;
 }
@@ -277,4 +269,16 @@ void xb_engine_server_born(struct xb_engine *engine)
 void xb_engine_server_gone(struct xb_engine *engine)
 {
 	atomic_fetch_sub(&engine->live_servers, 1);
+}
+
+static _Thread_local const char *module_location;
+
+void xb_engine_set_module_location(const char *location)
+{
+	module_location = location;
+}
+
+const char *xb_engine_module_location(void)
+{
+	return module_location;
 }

@@ -15,8 +15,12 @@
 
 struct xb_engine;
 
-/* A new engine with the trace header's config and CA properties (copied). */
-HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out);
+/*
+ * A new engine with the trace header's config and CA properties (copied,
+ * then completed by xb_ca_props_derive). A CA property that is not what it
+ * must be (a RawCACertificate.# that is no certificate...) fails with err.
+ */
+HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out, xb_error *err);
 /* Revokes the class and frees the engine; server objects still alive keep working on context 0 only. */
 void xb_engine_free(struct xb_engine *engine);
 
@@ -25,16 +29,20 @@ void xb_engine_free(struct xb_engine *engine);
  * SetContext accepts until xb_engine_end_event. Events with a request get a
  * context of their own (never 0; the event is borrowed meanwhile); the
  * others (crlissued, shutdown, startup) get 0, the CA's. The event's "ca"
- * updates apply to context 0 from now on.
+ * updates apply to context 0 from now on (and are derived from as the
+ * header's are; a bad one fails with err).
  */
-HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context);
+HRESULT xb_engine_begin_event(struct xb_engine *engine, struct xb_event *ev, LONG *context, xb_error *err);
 void xb_engine_end_event(struct xb_engine *engine, LONG context);
 
 /* The Initialize configuration string. Borrowed. */
 const char *xb_engine_config(const struct xb_engine *engine);
 
-/* The first derivation error met while serving (a RawCertificate OpenSSL cannot read...), or S_OK. */
-HRESULT xb_engine_error(struct xb_engine *engine, xb_error *copy);
+/*
+ * The first derivation error met while serving since the last call (a
+ * RawCertificate OpenSSL cannot read...), or S_OK; the engine forgets it.
+ */
+HRESULT xb_engine_take_error(struct xb_engine *engine, xb_error *copy);
 
 /* One ICertServerExit call as a module made it, for the observer. */
 struct xb_server_call {
@@ -43,6 +51,7 @@ struct xb_server_call {
 	const char *name;   /* property, attribute or extension name as UTF-8, or NULL */
 	LONG type;          /* PROPTYPE_* asked, or 0 */
 	HRESULT hr;         /* what the call returned */
+	const void *bstr;   /* the BSTR handed to the module (out BSTR or VARIANT's bstrVal), or NULL */
 };
 
 /*
@@ -51,6 +60,14 @@ struct xb_server_call {
  */
 typedef void (*xb_server_observer)(void *ctx, const struct xb_server_call *call);
 void xb_engine_set_observer(struct xb_engine *engine, xb_server_observer fn, void *ctx);
+
+/*
+ * The ModuleRegistryLocation the calling thread's module gets (each module
+ * has its own key, as on a CA): set it around every call into a module.
+ * NULL: the CA property as the trace gives it. Borrowed; thread-local.
+ */
+void xb_engine_set_module_location(const char *location);
+const char *xb_engine_module_location(void);
 
 /* Server objects created on this engine and not yet released. */
 long xb_engine_live_servers(struct xb_engine *engine);

@@ -28,8 +28,11 @@ HRESULT xb_event_validate(const struct xb_event *ev, const char *source, xb_erro
 
 /*
  * Derives, once, the certificate properties and extensions from
- * RawCertificate (values the trace gives win). Not thread-safe: the caller
- * serialises (the engine does so under its lock).
+ * RawCertificate, then the request side (name properties, attributes,
+ * requested extensions) from RawRequest and the RequestAttributes string
+ * (values the trace gives win; certificate extensions win over requested
+ * ones). Not thread-safe: the caller serialises (the engine does so
+ * under its lock).
  */
 HRESULT xb_event_derive(struct xb_event *ev, xb_error *err);
 

@@ -144,3 +144,26 @@ void xb_exts_free(struct xb_exts *e)
 	free(e->items);
 	memset(e, 0, sizeof(*e));
 }
+
+HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from)
+{
+	HRESULT hr = S_OK;
+	for (size_t i = 0; i < from->n && SUCCEEDED(hr); i++) {
+		const struct xb_prop *p = &from->items[i];
+		switch (p->value.type) {
+		case PROPTYPE_LONG:
+			hr = xb_props_put_long(to, p->name, p->value.l, XB_PUT_REPLACE);
+			break;
+		case PROPTYPE_DATE:
+			hr = xb_props_put_date(to, p->name, p->value.date, XB_PUT_REPLACE);
+			break;
+		case PROPTYPE_STRING:
+			hr = xb_props_put_string(to, p->name, p->value.text, XB_PUT_REPLACE);
+			break;
+		default:
+			hr = xb_props_put_binary(to, p->name, p->value.bytes, p->value.len, XB_PUT_REPLACE);
+			break;
+		}
+	}
+	return hr;
+}

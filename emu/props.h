@@ -40,6 +40,9 @@ HRESULT xb_props_put_string(struct xb_props *p, const char *name, const char *ut
 HRESULT xb_props_put_binary(struct xb_props *p, const char *name, const void *bytes, size_t len,
 			    enum xb_put how);
 
+/* Puts a copy of every property of from into to (replacing same names). S_OK or E_OUTOFMEMORY. */
+HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from);
+
 /* The property of that name (ASCII case ignored), or NULL. Borrowed. */
 const struct xb_prop *xb_props_find(const struct xb_props *p, const char *name);
 void xb_props_free(struct xb_props *p);

@@ -7,6 +7,7 @@
  * docs/decisions.md ("The server object").
  */
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@
 #include "event.h"
 #include "name.h"
 #include "name_props.h"
+#include "request_props.h"
 
 /* A cursor over a list that is neither set up nor open. */
 #define CURSOR_CLOSED ((size_t)-1)
@@ -35,12 +37,30 @@ static struct server *impl_from(ICertServerExit *iface)
 	return (struct server *)((char *)iface - offsetof(struct server, ICertServerExit_iface));
 }
 
-/* Tells the engine's observer about a call, and returns its result. */
-static HRESULT report(struct server *s, const char *method, const char *name, LONG type, HRESULT hr)
+/* Tells the engine's observer about a call (and the BSTR it handed out, if any); returns its result. */
+static HRESULT report_bstr(struct server *s, const char *method, const char *name, LONG type, HRESULT hr,
+			   const void *bstr)
 {
-	struct xb_server_call call = {s->context, method, name, type, hr};
+	struct xb_server_call call = {s->context, method, name, type, hr, SUCCEEDED(hr) ? bstr : NULL};
 	xb_engine_observe(s->engine, &call);
 	return hr;
+}
+
+static HRESULT report(struct server *s, const char *method, const char *name, LONG type, HRESULT hr)
+{
+	return report_bstr(s, method, name, type, hr, NULL);
+}
+
+/* The BSTR inside a VARIANT the server filled, or NULL. */
+static const void *variant_bstr(const VARIANT *v)
+{
+	return v && V_VT(v) == VT_BSTR ? V_BSTR(v) : NULL;
+}
+
+static HRESULT report_variant(struct server *s, const char *method, const char *name, LONG type, HRESULT hr,
+			      const VARIANT *v)
+{
+	return report_bstr(s, method, name, type, hr, variant_bstr(v));
 }
 
 /* ---- IUnknown and IDispatch ------------------------------------------- */
@@ -222,6 +242,20 @@ static const struct xb_prop *find_ca_property(const struct xb_props *ca, const c
 	return xb_props_find(ca, indexed);
 }
 
+/*
+ * ModuleRegistryLocation is the calling module's own key (each module of a
+ * CA has one), so the engine's per-thread value wins over the trace's.
+ */
+static const struct xb_prop *module_location_property(void)
+{
+	static _Thread_local struct xb_prop prop;
+	static char name[] = "ModuleRegistryLocation";
+	prop.name = name;
+	prop.value.type = PROPTYPE_STRING;
+	prop.value.text = (char *)(uintptr_t)xb_engine_module_location(); /* read only */
+	return &prop;
+}
+
 /* ---- SetContext and the property getters ------------------------------- */
 
 /*
@@ -243,7 +277,7 @@ static HRESULT STDMETHODCALLTYPE server_SetContext(ICertServerExit *iface, LONG 
 		s->ext_flags = 0;
 		s->ext_cursor = s->attr_cursor = CURSOR_CLOSED;
 	}
-	struct xb_server_call call = {Context, "SetContext", NULL, 0, hr};
+	struct xb_server_call call = {Context, "SetContext", NULL, 0, hr, NULL};
 	xb_engine_observe(s->engine, &call);
 	return hr;
 }
@@ -297,7 +331,7 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestProperty(ICertServerExit *ifac
 			xb_engine_unlock(s->engine);
 		}
 	}
-	hr = report(s, "GetRequestProperty", name, PropertyType, hr);
+	hr = report_variant(s, "GetRequestProperty", name, PropertyType, hr, pvarPropertyValue);
 	free(name);
 	return hr;
 }
@@ -310,8 +344,12 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestProperty(ICertServerExit *ifac
 static const struct xb_prop *certificate_property(struct server *s, const char *name, HRESULT *hr)
 {
 	*hr = S_OK;
-	if (s->context == 0)
-		return find_ca_property(xb_engine_lock_ca(s->engine), name);
+	if (s->context == 0) {
+		const struct xb_props *ca = xb_engine_lock_ca(s->engine);
+		if (!strcasecmp(name, "ModuleRegistryLocation") && xb_engine_module_location())
+			return module_location_property();
+		return find_ca_property(ca, name);
+	}
 	struct xb_event *ev = xb_engine_lock_event(s->engine, s->context);
 	if (!ev) {
 		*hr = E_UNEXPECTED;
@@ -338,42 +376,12 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateProperty(ICertServerExit *
 			xb_engine_unlock(s->engine);
 		}
 	}
-	hr = report(s, "GetCertificateProperty", name, PropertyType, hr);
+	hr = report_variant(s, "GetCertificateProperty", name, PropertyType, hr, pvarPropertyValue);
 	free(name);
 	return hr;
 }
 
 /* ---- attributes ---------------------------------------------------------- */
-
-/*
- * Attribute names compare as the CA parses them: ignoring ASCII case,
- * spaces and hyphens (reference §3.6), so "Certificate-Template" finds
- * "CertificateTemplate".
- */
-static int attribute_name_equal(const char *a, const char *b)
-{
-	for (;;) {
-		while (*a == ' ' || *a == '-')
-			a++;
-		while (*b == ' ' || *b == '-')
-			b++;
-		if (!*a || !*b)
-			return *a == *b;
-		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
-		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
-		if (x != y)
-			return 0;
-		a++, b++;
-	}
-}
-
-static const struct xb_prop *find_attribute(const struct xb_props *attrs, const char *name)
-{
-	for (size_t i = 0; i < attrs->n; i++)
-		if (attribute_name_equal(attrs->items[i].name, name))
-			return &attrs->items[i];
-	return NULL;
-}
 
 static HRESULT STDMETHODCALLTYPE server_GetRequestAttribute(ICertServerExit *iface, const BSTR strAttributeName,
 							    BSTR *pstrAttributeValue)
@@ -388,13 +396,14 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestAttribute(ICertServerExit *ifa
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
-			const struct xb_prop *p = find_attribute(&ev->attrs, name);
+			const struct xb_prop *p = xb_attribute_find(&ev->attrs, name); /* case, spaces, hyphens ignored */
 			hr = p ? xb_bstr_from_utf8(p->value.text, strlen(p->value.text), pstrAttributeValue, NULL)
 			       : CERTSRV_E_PROPERTY_EMPTY;
 			xb_engine_unlock(s->engine);
 		}
 	}
-	hr = report(s, "GetRequestAttribute", name, PROPTYPE_STRING, hr);
+	hr = report_bstr(s, "GetRequestAttribute", name, PROPTYPE_STRING, hr,
+			 pstrAttributeValue ? *pstrAttributeValue : NULL);
 	free(name);
 	return hr;
 }
@@ -456,7 +465,7 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateExtension(ICertServerExit 
 			xb_engine_unlock(s->engine);
 		}
 	}
-	hr = report(s, "GetCertificateExtension", name, Type, hr);
+	hr = report_variant(s, "GetCertificateExtension", name, Type, hr, pvarValue);
 	free(name);
 	return hr;
 }
@@ -533,7 +542,8 @@ static HRESULT STDMETHODCALLTYPE server_EnumerateExtensionsSetup(ICertServerExit
 static HRESULT STDMETHODCALLTYPE server_EnumerateExtensions(ICertServerExit *iface, BSTR *pstrExtensionName)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateExtensions", NULL, 0, enum_next(s, &s->ext_cursor, 1, pstrExtensionName));
+	HRESULT hr = enum_next(s, &s->ext_cursor, 1, pstrExtensionName);
+	return report_bstr(s, "EnumerateExtensions", NULL, 0, hr, pstrExtensionName ? *pstrExtensionName : NULL);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateExtensionsClose(ICertServerExit *iface)
@@ -551,7 +561,8 @@ static HRESULT STDMETHODCALLTYPE server_EnumerateAttributesSetup(ICertServerExit
 static HRESULT STDMETHODCALLTYPE server_EnumerateAttributes(ICertServerExit *iface, BSTR *pstrAttributeName)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateAttributes", NULL, 0, enum_next(s, &s->attr_cursor, 0, pstrAttributeName));
+	HRESULT hr = enum_next(s, &s->attr_cursor, 0, pstrAttributeName);
+	return report_bstr(s, "EnumerateAttributes", NULL, 0, hr, pstrAttributeName ? *pstrAttributeName : NULL);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateAttributesClose(ICertServerExit *iface)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "pem.h"
 #include "trace.h"
 
 #define INVALID_DATA HRESULT_FROM_WIN32(ERROR_INVALID_DATA)
@@ -107,7 +108,26 @@ static HRESULT line_error(struct xb_trace *t, xb_error *err, const char *key, co
 	return INVALID_DATA;
 }
 
-/* One property value: integer, string, {"date": ...} or {"base64": ...}. */
+/* A {"pem": ...} value: the DER of its first block (certificates, requests, CRLs). */
+static HRESULT put_pem(struct xb_trace *t, struct xb_props *props, const char *section, const char *name,
+		       json_t *pem, xb_error *err)
+{
+	char label[XB_PEM_LABEL_SIZE];
+	unsigned char *der;
+	size_t len;
+	xb_error perr;
+	xb_error_init(&perr, NULL);
+	HRESULT hr = xb_pem_decode(json_string_value(pem), json_string_length(pem), label, &der, &len, &perr);
+	if (hr == E_OUTOFMEMORY)
+		return hr;
+	if (FAILED(hr))
+		return line_error(t, err, name, "%s property %s: bad PEM: %s", section, name, perr.text);
+	hr = xb_props_put_binary(props, name, der, len, XB_PUT_REPLACE);
+	free(der);
+	return hr;
+}
+
+/* One property value: integer, string, {"date": ...}, {"base64": ...} or {"pem": ...}. */
 static HRESULT put_value(struct xb_trace *t, struct xb_props *props, const char *section, const char *name,
 			 json_t *v, xb_error *err)
 {
@@ -122,7 +142,9 @@ static HRESULT put_value(struct xb_trace *t, struct xb_props *props, const char 
 	if (json_is_string(v))
 		return xb_props_put_string(props, name, json_string_value(v), XB_PUT_REPLACE);
 	if (json_is_object(v) && json_object_size(v) == 1) {
-		json_t *d = json_object_get(v, "date"), *b = json_object_get(v, "base64");
+		json_t *d = json_object_get(v, "date"), *b = json_object_get(v, "base64"), *pem = json_object_get(v, "pem");
+		if (json_is_string(pem))
+			return put_pem(t, props, section, name, pem, err);
 		if (json_is_string(d)) {
 			DATE date;
 			xb_error derr;
@@ -143,8 +165,8 @@ static HRESULT put_value(struct xb_trace *t, struct xb_props *props, const char 
 		}
 	}
 	return line_error(t, err, name,
-			  "%s property %s: a value is an integer, a string, {\"date\": \"<RFC 3339>\"} or "
-			  "{\"base64\": \"...\"}",
+			  "%s property %s: a value is an integer, a string, {\"date\": \"<RFC 3339>\"}, "
+			  "{\"base64\": \"...\"} or {\"pem\": \"-----BEGIN ...\"}",
 			  section, name);
 }
 

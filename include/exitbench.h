@@ -31,6 +31,7 @@
 #include "exitbench/date.h"
 #include "exitbench/alloc.h"
 #include "exitbench/regstore.h"
+#include "exitbench/kit.h"
 
 XB_BEGIN_DECLS
 

@@ -29,7 +29,7 @@ static void setup(void)
 	ck_assert_int_eq(xb_props_put_long(&ca, "CRLState.0", 3, XB_PUT_REPLACE), S_OK);
 	ck_assert_int_eq(xb_props_put_long(&ca, "CRLState.1", 4, XB_PUT_REPLACE), S_OK);
 	ck_assert_int_eq(xb_props_put_string(&ca, "SanitizedCAName", "Corp CA", XB_PUT_REPLACE), S_OK);
-	ck_assert_int_eq(xb_engine_new("Corp CA", &ca, &engine), S_OK);
+	ck_assert_int_eq(xb_engine_new("Corp CA", &ca, &engine, NULL), S_OK);
 	xb_props_free(&ca);
 
 	memset(&issued, 0, sizeof(issued));
@@ -48,13 +48,13 @@ static void setup(void)
 				     XB_PUT_REPLACE), S_OK);
 	ck_assert_int_eq(xb_exts_put(&issued.exts, "1.2.3.6", EXTENSION_ORIGIN_ADMIN, gtime, sizeof(gtime),
 				     XB_PUT_REPLACE), S_OK);
-	ck_assert_int_eq(xb_engine_begin_event(engine, &issued, &issued_ctx), S_OK);
+	ck_assert_int_eq(xb_engine_begin_event(engine, &issued, &issued_ctx, NULL), S_OK);
 	ck_assert_int_ne(issued_ctx, 0);
 
 	memset(&pending, 0, sizeof(pending));
 	pending.kind = EXITEVENT_CERTPENDING;
 	ck_assert_int_eq(xb_props_put_long(&pending.request, "RequestID", 43, XB_PUT_REPLACE), S_OK);
-	ck_assert_int_eq(xb_engine_begin_event(engine, &pending, &pending_ctx), S_OK);
+	ck_assert_int_eq(xb_engine_begin_event(engine, &pending, &pending_ctx, NULL), S_OK);
 	ck_assert_int_ne(pending_ctx, issued_ctx);
 }
 
@@ -76,6 +76,16 @@ static ICertServerExit *new_server(void)
 			 S_OK);
 	ck_assert_ptr_nonnull(server);
 	return server;
+}
+
+/* GetRequestAttribute with a real BSTR (the server reads its length prefix, as oleaut32 code does). */
+static HRESULT get_attribute(ICertServerExit *s, const char *name, BSTR *value)
+{
+	BSTR b;
+	ck_assert_int_eq(xb_bstr_from_utf8(name, strlen(name), &b, NULL), S_OK);
+	HRESULT hr = ICertServerExit_GetRequestAttribute(s, b, value);
+	SysFreeString(b);
+	return hr;
 }
 
 static HRESULT get_prop(ICertServerExit *s, int certificate, const char *name, LONG type, VARIANT *v)
@@ -154,7 +164,7 @@ START_TEST(ca_properties_at_context_0)
 	/* Request-side calls need a request context. */
 	ck_assert_int_eq(get_prop(s, 0, "RequestID", PROPTYPE_LONG, &v), E_UNEXPECTED);
 	BSTR b = NULL;
-	ck_assert_int_eq(ICertServerExit_GetRequestAttribute(s, (BSTR)OLESTR("ccm"), &b), E_UNEXPECTED);
+	ck_assert_int_eq(get_attribute(s, "ccm", &b), E_UNEXPECTED);
 	ck_assert_int_eq(ICertServerExit_EnumerateExtensionsSetup(s, 0), E_UNEXPECTED);
 	ck_assert_int_eq(ICertServerExit_SetContext(s, 0), S_OK);
 	ICertServerExit_Release(s);
@@ -261,10 +271,10 @@ START_TEST(attributes)
 	ck_assert_int_eq(ICertServerExit_SetContext(s, issued_ctx), S_OK);
 	BSTR value = NULL;
 	/* Case, spaces and hyphens do not count, as in the CA's attribute parser. */
-	ck_assert_int_eq(ICertServerExit_GetRequestAttribute(s, (BSTR)OLESTR("certificate-template"), &value), S_OK);
+	ck_assert_int_eq(get_attribute(s, "certificate-template", &value), S_OK);
 	ck_assert(xb_utf16_icmp(value, OLESTR("User")) == 0);
 	SysFreeString(value);
-	ck_assert_int_eq(ICertServerExit_GetRequestAttribute(s, (BSTR)OLESTR("CertFile"), &value),
+	ck_assert_int_eq(get_attribute(s, "CertFile", &value),
 			 CERTSRV_E_PROPERTY_EMPTY);
 	ck_assert_ptr_null(value);
 
@@ -382,17 +392,28 @@ END_TEST
 START_TEST(events_without_request_get_context_0)
 {
 	struct xb_event crl = {.kind = EXITEVENT_CRLISSUED};
-	ck_assert_int_eq(xb_props_put_binary(&crl.ca, "RawCRL.1", "\x30\x00", 2, XB_PUT_REPLACE), S_OK);
+	size_t crl_len;
+	unsigned char *crl_der = xb_read_fixture("demo-crl.der", &crl_len);
+	ck_assert_int_eq(xb_props_put_binary(&crl.ca, "RawCRL.1", crl_der, crl_len, XB_PUT_REPLACE), S_OK);
+	free(crl_der);
 	LONG ctx = -1;
-	ck_assert_int_eq(xb_engine_begin_event(engine, &crl, &ctx), S_OK);
+	ck_assert_int_eq(xb_engine_begin_event(engine, &crl, &ctx, NULL), S_OK);
 	ck_assert_int_eq(ctx, 0);
 	ICertServerExit *s = new_server();
 	ck_assert_int_eq(ICertServerExit_SetContext(s, ctx), S_OK);
 	VARIANT v;
 	ck_assert_int_eq(get_prop(s, 1, "RawCRL", PROPTYPE_BINARY, &v), S_OK); /* current index 1 */
-	ck_assert_uint_eq(SysStringByteLen(V_BSTR(&v)), 2);
+	ck_assert_uint_eq(SysStringByteLen(V_BSTR(&v)), crl_len);
 	VariantClear(&v);
 	xb_engine_end_event(engine, ctx);
+	/* A CA update that is not what it claims is refused, naming it. */
+	struct xb_event bad = {.kind = EXITEVENT_CRLISSUED};
+	ck_assert_int_eq(xb_props_put_binary(&bad.ca, "RawCRL.2", "\x30\x00", 2, XB_PUT_REPLACE), S_OK);
+	xb_error err;
+	xb_error_init(&err, NULL);
+	ck_assert_int_eq(xb_engine_begin_event(engine, &bad, &ctx, &err), HRESULT_FROM_WIN32(ERROR_INVALID_DATA));
+	ck_assert_str_eq(err.text, "ca property RawCRL.2: not a DER CRL");
+	xb_event_free(&bad);
 	ICertServerExit_Release(s);
 	xb_event_free(&crl);
 }

@@ -11,6 +11,7 @@
 
 #include "base64.h"
 #include "check_suites.h"
+#include "pem.h"
 #include "trace.h"
 
 START_TEST(read_valid)
@@ -56,7 +57,7 @@ START_TEST(read_valid)
 	xb_event_free(&ev);
 	ck_assert_int_eq(xb_trace_next(t, &ev, &err), S_OK);
 	ck_assert_int_eq(ev.kind, EXITEVENT_CRLISSUED);
-	ck_assert_uint_eq(xb_props_find(&ev.ca, "RawCRL.0")->value.len, 2);
+	ck_assert_uint_eq(xb_props_find(&ev.ca, "RawCRL.0")->value.len, 508); /* tests/fixtures/demo-crl.der */
 	xb_event_free(&ev);
 	ck_assert_int_eq(xb_trace_next(t, &ev, &err), S_OK);
 	ck_assert_int_eq(ev.kind, EXITEVENT_SHUTDOWN);
@@ -178,10 +179,68 @@ START_TEST(base64)
 }
 END_TEST
 
+/* A {"pem": ...} value reads as the DER of its block. */
+START_TEST(pem_value)
+{
+	struct xb_trace *t = NULL;
+	xb_error err;
+	xb_error_init(&err, NULL);
+	ck_assert_int_eq(xb_trace_open(XB_TRACES_DIR "/valid/pem.jsonl", &t, &err), S_OK);
+	struct xb_event ev;
+	ck_assert_int_eq(xb_trace_next(t, &ev, &err), S_OK);
+	const struct xb_prop *raw = xb_props_find(&ev.cert, "RawCertificate");
+	ck_assert_ptr_nonnull(raw);
+	ck_assert_int_eq(raw->value.type, PROPTYPE_BINARY);
+	size_t len;
+	unsigned char *der = xb_read_fixture("leaf.der", &len);
+	ck_assert_uint_eq(raw->value.len, len);
+	ck_assert(memcmp(raw->value.bytes, der, len) == 0);
+	free(der);
+	xb_event_free(&ev);
+	ck_assert_int_eq(xb_trace_next(t, &ev, &err), S_FALSE);
+	xb_trace_close(t);
+}
+END_TEST
+
+/* PEM blocks on their own: labels, text before the block, errors with their offsets. */
+START_TEST(pem_decode)
+{
+	size_t len;
+	unsigned char *pem = xb_read_fixture("leaf.pem", &len);
+	char label[XB_PEM_LABEL_SIZE];
+	unsigned char *der;
+	size_t der_len;
+	xb_error err;
+	xb_error_init(&err, NULL);
+	ck_assert_int_eq(xb_pem_decode((char *)pem, len, label, &der, &der_len, &err), S_OK);
+	ck_assert_str_eq(label, "CERTIFICATE");
+	ck_assert_uint_eq(der_len, 1069);
+	free(der);
+	free(pem);
+	ck_assert(xb_pem_detect("\n  -----BEGIN X509 CRL-----", 27));
+	ck_assert(!xb_pem_detect("MIIB", 4));
+	static const char junk_first[] = "Certificate:\n-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n";
+	ck_assert_int_eq(xb_pem_decode(junk_first, sizeof(junk_first) - 1, label, &der, &der_len, &err), S_OK);
+	ck_assert_str_eq(label, "X509 CRL");
+	ck_assert_uint_eq(der_len, 2);
+	free(der);
+	static const char mismatched[] = "-----BEGIN A-----\nMAA=\n-----END B-----\n";
+	ck_assert_int_eq(xb_pem_decode(mismatched, sizeof(mismatched) - 1, label, &der, &der_len, &err),
+			 HRESULT_FROM_WIN32(ERROR_INVALID_DATA));
+	ck_assert_ptr_null(der);
+	ck_assert_msg(strstr(err.text, "-----END A-----") != NULL, "%s", err.text);
+	xb_error_init(&err, NULL);
+	ck_assert_int_eq(xb_pem_decode("none", 4, label, &der, &der_len, &err), HRESULT_FROM_WIN32(ERROR_INVALID_DATA));
+	ck_assert_msg(strstr(err.text, "no PEM block") != NULL, "%s", err.text);
+}
+END_TEST
+
 Suite *suite_trace(void)
 {
 	Suite *s = suite_create("trace");
 	const struct xb_test_case cases[] = {
+		{"pem_value", pem_value},
+		{"xb_pem_decode", pem_decode},
 		{"xb_trace_next", read_valid},
 		{"invalid_traces", invalid_corpus},
 		{"xb_trace_open", missing_file},

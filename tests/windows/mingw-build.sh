@@ -58,6 +58,22 @@ for dll in $deps; do
 	esac
 done
 
+# The hello module built by the kit: exactly the four COM exports, system DLLs only.
+hello=modules/hello.dll
+[ -f "$hello" ] || { echo "FAIL: $hello was not built"; exit 1; }
+exports=$($host-objdump -p $hello | sed -n '/\[Ordinal\/Name Pointer\] Table/,/^$/s/^[[:space:]]*\[ *[0-9]*\] //p' |
+	sort | paste -sd' ' -)
+if [ "$exports" != "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnregisterServer" ]; then
+	echo "FAIL: $hello exports: $exports"
+	exit 1
+fi
+for dll in $($host-objdump -p $hello | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z'); do
+	case $dll in
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | api-ms-win-*) ;;
+	*) echo "FAIL: $hello depends on $dll, which is not a system DLL"; exit 1 ;;
+	esac
+done
+
 # Under Wine, the Windows build must see the ABI the Linux build sees.
 if command -v wine >/dev/null 2>&1 && [ -x "$native_info" ]; then
 	WINEPREFIX="$tmp/wineprefix" WINEDEBUG=-all timeout 300 wine tests/xb-info.exe >wine-info.txt 2>wine.log || {
@@ -72,7 +88,43 @@ if command -v wine >/dev/null 2>&1 && [ -x "$native_info" ]; then
 	fi
 	echo "xb-info.exe under Wine agrees with the Linux build:"
 	sed 's/^/  /' native-info.txt
+
+	# regsvr32 registers hello.dll; real COM activates it by ProgID, as certsrv does.
+	wine_run() { WINEPREFIX="$tmp/wineprefix" WINEDEBUG=-all timeout 300 wine "$@"; }
+	$host-gcc -std=gnu11 -Wall -Wextra -Werror -o kit_activate.exe -I"$src/include" -Iinclude \
+		"$src/tests/windows/kit_activate.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -static-libgcc ||
+		{ echo "FAIL: tests/windows/kit_activate.c does not build"; exit 1; }
+	wine_run regsvr32 /s "$hello" 2>>wine.log || { echo "FAIL: regsvr32 $hello"; exit 1; }
+	wine_run kit_activate.exe 2>>wine.log | tr -d '\r' >activate.txt || true
+	version=$(sed -n 's/^#define XB_VERSION "\(.*\)"$/\1/p' include/exitbench/version.h)
+	cat >activate-expected.txt <<EOF
+CLSIDFromProgID: 0x00000000
+CoCreateInstance: 0x00000000
+GetDescription: 0x00000000 Hello exit module (logs each event)
+Initialize: 0x00000000 mask 0x2ff
+Notify(shutdown): 0x00000000
+Notify(certissued): 0x80040154
+GetManageModule: 0x00000000
+Name: 0x00000000 Hello Exit Module
+Description: 0x00000000 Hello exit module (logs each event)
+Copyright: 0x00000000 Copyright (c) the exitbench authors
+File Version: 0x00000000 1.0
+Product Version: 0x00000000 $version
+HWND: 0x00000001
+Release(manage): 0
+Release(exit): 0
+EOF
+	if ! diff -u activate-expected.txt activate.txt; then
+		echo "FAIL: hello.dll activated through COM under Wine answers differently (above, +)"
+		exit 1
+	fi
+	wine_run regsvr32 /s /u "$hello" 2>>wine.log || { echo "FAIL: regsvr32 /u $hello"; exit 1; }
+	if wine_run reg query 'HKCR\Hello.Exit' >/dev/null 2>&1; then
+		echo "FAIL: DllUnregisterServer left HKCR\\Hello.Exit behind"
+		exit 1
+	fi
+	echo "hello.dll: regsvr32, activation by ProgID through COM, regsvr32 /u: as on Windows"
 else
 	echo "note: wine not installed, xb-info.exe not run"
 fi
-echo "PASS: configure --host=$host && make, and a two-unit module DLL links"
+echo "PASS: configure --host=$host && make, a two-unit module DLL links, hello.dll is a COM server"

@@ -1,0 +1,126 @@
+/* The per-delivery contract checks (contract.h). */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contract.h"
+
+/* A BSTR handed to the module and not yet freed, and who handed it out. */
+struct handed {
+	const void *bstr;
+	char what[160]; /* "GetCertificateProperty(SerialNumber)" */
+};
+
+struct xb_contract {
+	pthread_mutex_t lock;
+	struct handed *items;
+	size_t n, cap;
+	size_t calls;
+	long servers_before;
+};
+
+/* The hook: a free of a BSTR we handed out settles it. */
+static void on_free(void *ctx, xb_alloc_kind kind, const void *block, const char *tag)
+{
+	(void)tag;
+	struct xb_contract *c = ctx;
+	if (kind != XB_ALLOC_BSTR)
+		return;
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = c->n; i-- > 0;) {
+		if (c->items[i].bstr == block) {
+			c->items[i] = c->items[--c->n];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+HRESULT xb_contract_new(struct xb_contract **out)
+{
+	struct xb_contract *c = calloc(1, sizeof(*c));
+	if (!c)
+		return E_OUTOFMEMORY;
+	pthread_mutex_init(&c->lock, NULL);
+	xb_alloc_hooks hooks = {NULL, on_free, c};
+	xb_alloc_set_hooks(&hooks);
+	*out = c;
+	return S_OK;
+}
+
+void xb_contract_free(struct xb_contract *c)
+{
+	if (!c)
+		return;
+	xb_alloc_set_hooks(NULL);
+	pthread_mutex_destroy(&c->lock);
+	free(c->items);
+	free(c);
+}
+
+void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call)
+{
+	pthread_mutex_lock(&c->lock);
+	c->calls++;
+	if (call->bstr) {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 16;
+			struct handed *grown = realloc(c->items, cap * sizeof(*grown));
+			if (grown) {
+				c->items = grown;
+				c->cap = cap;
+			}
+		}
+		if (c->n < c->cap) {
+			struct handed *h = &c->items[c->n++];
+			h->bstr = call->bstr;
+			snprintf(h->what, sizeof(h->what), "%s(%s)", call->method, call->name ? call->name : "");
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine)
+{
+	pthread_mutex_lock(&c->lock);
+	c->calls = 0;
+	c->n = 0;
+	c->servers_before = xb_engine_live_servers(engine);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Appends a formatted line to *lines. */
+static HRESULT add_line(char ***lines, size_t *n, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	char **grown = realloc(*lines, (*n + 1) * sizeof(**lines));
+	if (!grown)
+		return E_OUTOFMEMORY;
+	*lines = grown;
+	if (!(grown[*n] = strdup(text)))
+		return E_OUTOFMEMORY;
+	(*n)++;
+	return S_OK;
+}
+
+HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t *calls, char ***lines, size_t *n)
+{
+	HRESULT hr = S_OK;
+	pthread_mutex_lock(&c->lock);
+	*calls = c->calls;
+	for (size_t i = 0; i < c->n && SUCCEEDED(hr); i++)
+		hr = add_line(lines, n, "the BSTR returned by %s was not freed", c->items[i].what);
+	c->n = 0;
+	long alive = xb_engine_live_servers(engine) - c->servers_before;
+	if (alive > 0 && SUCCEEDED(hr))
+		hr = add_line(lines, n, "%ld ICertServerExit object%s created and not released", alive,
+			      alive == 1 ? " was" : "s were");
+	pthread_mutex_unlock(&c->lock);
+	return hr;
+}

@@ -1,0 +1,36 @@
+/*
+ * What the engine checks of a module's side of the contract while it
+ * delivers one call: every BSTR the server hands the module (out BSTRs and
+ * VARIANT contents) must be freed by the time the call returns, and every
+ * server object the module created must be released. The BSTR check uses
+ * lib's allocation hooks, so it sees the module's SysFreeString and
+ * VariantClear whichever way it calls them.
+ */
+#ifndef XB_EMU_CONTRACT_H
+#define XB_EMU_CONTRACT_H
+
+#include <stddef.h>
+
+#include "engine.h"
+
+struct xb_contract;
+
+/* A new checker; installs lib's allocation hooks until xb_contract_free. */
+HRESULT xb_contract_new(struct xb_contract **out);
+void xb_contract_free(struct xb_contract *c);
+
+/* Call from the engine's observer: counts the call and remembers a BSTR it handed out. */
+void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call);
+
+/* Starts a delivery: forgets counts, notes the server objects alive now. */
+void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine);
+
+/*
+ * Ends a delivery: the calls made since xb_contract_begin, and one line per
+ * violation (a BSTR not freed, naming the call that produced it; server
+ * objects not released) appended to *lines (a malloc'd array of malloc'd
+ * strings; *n counts them).
+ */
+HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t *calls, char ***lines, size_t *n);
+
+#endif

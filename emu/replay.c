@@ -1,0 +1,305 @@
+/* The replay loop (replay.h). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "contract.h"
+#include "engine.h"
+#include "event.h"
+#include "replay.h"
+#include "trace.h"
+
+/* A loaded module and what the replay keeps for it. */
+struct loaded {
+	struct xb_module *m;
+	char *location; /* its ModuleRegistryLocation */
+	LONG mask;      /* 0 when Initialize failed: it gets no events */
+};
+
+struct run {
+	const struct xb_replay_options *opts;
+	const struct xb_replay_sink *sink;
+	struct xb_replay_summary *summary;
+	struct xb_engine *engine;
+	struct xb_contract *contract;
+	struct loaded *modules;
+	int saw_shutdown;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void observe(void *ctx, const struct xb_server_call *call)
+{
+	xb_contract_observe(ctx, call);
+}
+
+static int bit_index(LONG kind)
+{
+	for (int i = 0; i < 10; i++)
+		if (kind == (LONG)1 << i)
+			return i;
+	return -1;
+}
+
+static void free_lines(char **lines, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+/* Hands a finished record to the sink and counts it. */
+static void emit(struct run *r, struct xb_notification *n)
+{
+	if (!strcmp(n->method, "Notify"))
+		r->summary->notifications++;
+	if (FAILED(n->hr))
+		r->summary->failures++;
+	r->summary->violations += n->nviolations;
+	r->summary->warnings += n->nwarnings;
+	if (r->sink && r->sink->notification)
+		r->sink->notification(r->sink->ctx, n);
+	free_lines(n->violations, n->nviolations);
+	free_lines(n->warnings, n->nwarnings);
+}
+
+/* Delivers one event to one module, with the contract checks around it. */
+static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t ordinal, LONG context)
+{
+	struct loaded *l = &r->modules[i];
+	struct xb_notification n = {.module = i, .method = "Notify", .event = ordinal, .kind = ev->kind,
+				    .context = context};
+	n.line = ev->line;
+	xb_engine_set_module_location(l->location);
+	xb_contract_begin(r->contract, r->engine);
+	double start = now();
+	HRESULT called = xb_module_notify(l->m, ev->kind, context, &n.hr);
+	n.seconds = now() - start;
+	if (FAILED(called))
+		n.hr = called;
+	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_engine_set_module_location(NULL);
+	emit(r, &n);
+}
+
+/* Writes the module's --set values, then Initialize, GetDescription, GetManageModule. */
+static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const char *config, xb_error *err)
+{
+	const struct xb_replay_module *spec = &r->opts->modules[i];
+	struct loaded *l = &r->modules[i];
+	HRESULT hr = xb_module_load(&spec->spec, &l->m, err);
+	if (FAILED(hr))
+		return hr;
+	const char *name = xb_module_progid(l->m) ? xb_module_progid(l->m) : xb_module_clsid(l->m);
+	l->location = spec->spec.registry_location ? strdup(spec->spec.registry_location)
+						   : xb_module_registry_key(ca_name, name);
+	if (!l->location)
+		return E_OUTOFMEMORY;
+	xb_module_set_registry_location(l->m, l->location);
+	hr = xb_settings_write(l->location, spec->settings, spec->nsettings, err);
+	if (FAILED(hr))
+		return hr;
+
+	struct xb_notification n = {.module = i, .method = "Initialize"};
+	xb_engine_set_module_location(l->location);
+	xb_contract_begin(r->contract, r->engine);
+	double start = now();
+	n.hr = xb_module_initialize(l->m, config, &l->mask);
+	n.seconds = now() - start;
+	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_engine_set_module_location(NULL);
+	if (FAILED(n.hr))
+		l->mask = 0;
+	for (size_t w = 0; w < xb_module_warning_count(l->m); w++) {
+		char **grown = realloc(n.warnings, (n.nwarnings + 1) * sizeof(*grown));
+		if (!grown)
+			break;
+		n.warnings = grown;
+		if ((grown[n.nwarnings] = strdup(xb_module_warning(l->m, w))))
+			n.nwarnings++;
+	}
+	if (r->sink && r->sink->module_ready)
+		r->sink->module_ready(r->sink->ctx, i, l->m);
+	emit(r, &n);
+	return S_OK;
+}
+
+/* The final Release: a module whose object or library is still held has broken the contract. */
+static void stop_module(struct run *r, size_t i)
+{
+	struct loaded *l = &r->modules[i];
+	struct xb_notification n = {.module = i, .method = "Unload"};
+	xb_engine_set_module_location(l->location);
+	xb_contract_begin(r->contract, r->engine);
+	double start = now();
+	xb_module_unload(l->m);
+	n.seconds = now() - start;
+	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_engine_set_module_location(NULL);
+	n.hr = S_OK;
+	ULONG left = xb_module_final_release(l->m);
+	char text[160];
+	if (left != 0) {
+		snprintf(text, sizeof(text), "the final Release of ICertExit left %lu reference%s", (unsigned long)left,
+			 left == 1 ? "" : "s");
+		char **grown = realloc(n.violations, (n.nviolations + 1) * sizeof(*grown));
+		if (grown && (grown[n.nviolations] = strdup(text))) {
+			n.violations = grown;
+			n.nviolations++;
+		} else if (grown) {
+			n.violations = grown;
+		}
+	}
+	if (xb_module_can_unload(l->m) == S_FALSE) {
+		snprintf(text, sizeof(text), "DllCanUnloadNow said S_FALSE after the final Release");
+		char **grown = realloc(n.violations, (n.nviolations + 1) * sizeof(*grown));
+		if (grown) {
+			n.violations = grown;
+			if ((grown[n.nviolations] = strdup(text)))
+				n.nviolations++;
+		}
+	}
+	emit(r, &n);
+}
+
+/* One event from the trace to every module whose mask has it. */
+static HRESULT dispatch(struct run *r, struct xb_event *ev, xb_error *err)
+{
+	HRESULT hr = xb_event_validate(ev, r->opts->trace, err);
+	if (FAILED(hr))
+		return hr;
+	LONG context;
+	hr = xb_engine_begin_event(r->engine, ev, &context, err);
+	if (FAILED(hr)) {
+		if (err && err->code == hr && !err->line) {
+			err->line = (int)ev->line;
+			xb_error_set_source(err, r->opts->trace);
+		}
+		return hr;
+	}
+	size_t ordinal = ++r->summary->events;
+	int bit = bit_index(ev->kind);
+	if (bit >= 0)
+		r->summary->events_by_kind[bit]++;
+	for (size_t i = 0; i < r->opts->nmodules; i++)
+		if (r->modules[i].mask & ev->kind)
+			deliver(r, i, ev, ordinal, context);
+	if (ev->kind == EXITEVENT_SHUTDOWN)
+		r->saw_shutdown = 1;
+	xb_engine_end_event(r->engine, context);
+	/* A value the engine could not derive when a module asked (lazily) is the trace's fault. */
+	xb_error derive;
+	hr = xb_engine_take_error(r->engine, &derive);
+	if (FAILED(hr) && err && err->code == S_OK) {
+		*err = derive;
+		xb_error_set_source(err, r->opts->trace);
+	}
+	return hr;
+}
+
+/* Reads and dispatches every event; under keep_going a malformed one is reported and skipped. */
+static HRESULT run_events(struct run *r, struct xb_trace *t, xb_error *err)
+{
+	for (;;) {
+		struct xb_event ev;
+		xb_error line_err;
+		xb_error_init(&line_err, r->opts->trace);
+		HRESULT hr = xb_trace_next(t, &ev, &line_err);
+		if (hr == S_OK)
+			hr = dispatch(r, &ev, &line_err);
+		else if (hr == S_FALSE)
+			return S_OK;
+		xb_event_free(&ev);
+		if (SUCCEEDED(hr))
+			continue;
+		if (r->opts->keep_going && hr == HRESULT_FROM_WIN32(ERROR_INVALID_DATA)) {
+			r->summary->skipped++;
+			if (r->sink && r->sink->skipped)
+				r->sink->skipped(r->sink->ctx, &line_err);
+			continue;
+		}
+		if (err && err->code == S_OK)
+			*err = line_err;
+		return hr;
+	}
+}
+
+/* The CA name the module keys are under: SanitizedCAName, else the config. */
+static const char *ca_name_of(const struct xb_props *ca, const char *config)
+{
+	const struct xb_prop *p = xb_props_find(ca, "SanitizedCAName");
+	return p && p->value.type == PROPTYPE_STRING && p->value.text[0] ? p->value.text : config;
+}
+
+static HRESULT run_modules(struct run *r, struct xb_trace *t, xb_error *err)
+{
+	const char *config = r->opts->config ? r->opts->config : xb_trace_config(t);
+	const char *ca_name = ca_name_of(xb_trace_ca(t), config);
+	HRESULT hr = S_OK;
+	size_t started = 0;
+	for (; started < r->opts->nmodules && SUCCEEDED(hr); started++)
+		hr = start_module(r, started, ca_name, config, err);
+	if (SUCCEEDED(hr))
+		hr = run_events(r, t, err);
+	/* As at a CA service stop: shutdown to those who asked, unless the trace had one. */
+	if (SUCCEEDED(hr) && !r->saw_shutdown) {
+		struct xb_event shutdown = {.kind = EXITEVENT_SHUTDOWN};
+		for (size_t i = 0; i < r->opts->nmodules; i++)
+			if (r->modules[i].mask & EXITEVENT_SHUTDOWN)
+				deliver(r, i, &shutdown, 0, 0);
+	}
+	for (size_t i = 0; i < started; i++)
+		if (r->modules[i].m && SUCCEEDED(hr))
+			stop_module(r, i);
+	return hr;
+}
+
+/* The engine, with the header's CA properties; an error in them is the header line's. */
+static HRESULT new_engine(struct run *r, struct xb_trace *t, xb_error *err)
+{
+	const char *config = r->opts->config ? r->opts->config : xb_trace_config(t);
+	HRESULT hr = xb_engine_new(config, xb_trace_ca(t), &r->engine, err);
+	if (FAILED(hr) && err && err->code == hr && !err->line) {
+		err->line = 1;
+		xb_error_set_source(err, r->opts->trace);
+	}
+	return hr;
+}
+
+HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_replay_sink *sink,
+		      struct xb_replay_summary *summary, xb_error *err)
+{
+	memset(summary, 0, sizeof(*summary));
+	double start = now();
+	struct run r = {opts, sink, summary, NULL, NULL, NULL, 0};
+	struct xb_trace *t = NULL;
+	HRESULT hr = xb_trace_open(opts->trace, &t, err);
+	if (SUCCEEDED(hr))
+		hr = (r.modules = calloc(opts->nmodules + 1, sizeof(*r.modules))) ? S_OK : E_OUTOFMEMORY;
+	if (SUCCEEDED(hr))
+		hr = new_engine(&r, t, err);
+	if (SUCCEEDED(hr))
+		hr = xb_contract_new(&r.contract);
+	if (SUCCEEDED(hr)) {
+		xb_engine_set_observer(r.engine, observe, r.contract);
+		hr = run_modules(&r, t, err);
+		xb_engine_set_observer(r.engine, NULL, NULL);
+	}
+	if (t)
+		summary->blank_lines = xb_trace_blank_lines(t);
+	for (size_t i = 0; r.modules && i < opts->nmodules; i++) {
+		xb_module_free(r.modules[i].m);
+		free(r.modules[i].location);
+	}
+	free(r.modules);
+	xb_contract_free(r.contract);
+	xb_engine_free(r.engine);
+	xb_trace_close(t);
+	summary->seconds = now() - start;
+	return hr;
+}
