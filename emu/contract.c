@@ -13,12 +13,18 @@ struct handed {
 	char what[160]; /* "GetCertificateProperty(SerialNumber)" */
 };
 
+/* At most this many protocol lines per delivery; the rest are counted. */
+#define MAX_PROTOCOL 16
+
 struct xb_contract {
 	pthread_mutex_t lock;
 	struct handed *items;
 	size_t n, cap;
 	size_t calls;
 	long servers_before;
+	LONG context;                       /* the delivery's Notify context */
+	char protocol[MAX_PROTOCOL][192];   /* calls that broke the documented protocol */
+	size_t nprotocol;
 };
 
 /* The hook: a free of a BSTR we handed out settles it. */
@@ -60,10 +66,40 @@ void xb_contract_free(struct xb_contract *c)
 	free(c);
 }
 
+/*
+ * A call the documented protocol does not allow: the server only answers
+ * E_UNEXPECTED (no SetContext, a stale context, an enumeration not set up),
+ * E_INVALIDARG (a wrong PropertyType, an unknown context, non-zero Flags)
+ * and E_POINTER (a NULL out pointer) to misuse. SetContext with another
+ * event's context is misuse too, though the server accepts it.
+ */
+static void check_protocol(struct xb_contract *c, const struct xb_server_call *call)
+{
+	const char *why = NULL;
+	char code[XB_HRESULT_BUFSIZE];
+	if (call->hr == E_UNEXPECTED || call->hr == E_INVALIDARG || call->hr == E_POINTER)
+		why = xb_hresult_format(call->hr, code);
+	else if (!strcmp(call->method, "SetContext") && call->context && call->context != c->context)
+		why = "not the context of the Notify being delivered";
+	if (!why)
+		return;
+	if (c->nprotocol < MAX_PROTOCOL) {
+		char *line = c->protocol[c->nprotocol];
+		if (call->name)
+			snprintf(line, 192, "%s(%s) broke the protocol: %s", call->method, call->name, why);
+		else if (!strcmp(call->method, "SetContext"))
+			snprintf(line, 192, "SetContext(%ld) broke the protocol: %s", (long)call->context, why);
+		else
+			snprintf(line, 192, "%s broke the protocol: %s", call->method, why);
+	}
+	c->nprotocol++;
+}
+
 void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call)
 {
 	pthread_mutex_lock(&c->lock);
 	c->calls++;
+	check_protocol(c, call);
 	if (call->bstr) {
 		if (c->n == c->cap) {
 			size_t cap = c->cap ? 2 * c->cap : 16;
@@ -82,11 +118,13 @@ void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *cal
 	pthread_mutex_unlock(&c->lock);
 }
 
-void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine)
+void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG context)
 {
 	pthread_mutex_lock(&c->lock);
 	c->calls = 0;
 	c->n = 0;
+	c->nprotocol = 0;
+	c->context = context;
 	c->servers_before = xb_engine_live_servers(engine);
 	pthread_mutex_unlock(&c->lock);
 }
@@ -114,6 +152,10 @@ HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t 
 	HRESULT hr = S_OK;
 	pthread_mutex_lock(&c->lock);
 	*calls = c->calls;
+	for (size_t i = 0; i < c->nprotocol && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
+		hr = add_line(lines, n, "%s", c->protocol[i]);
+	if (c->nprotocol > MAX_PROTOCOL && SUCCEEDED(hr))
+		hr = add_line(lines, n, "%zu more calls broke the protocol", c->nprotocol - MAX_PROTOCOL);
 	for (size_t i = 0; i < c->n && SUCCEEDED(hr); i++)
 		hr = add_line(lines, n, "the BSTR returned by %s was not freed", c->items[i].what);
 	c->n = 0;

@@ -1,6 +1,8 @@
 /*
  * What the engine checks of a module's side of the contract while it
- * delivers one call: every BSTR the server hands the module (out BSTRs and
+ * delivers one call: calls the documented protocol does not allow
+ * (SetContext with another context, reads before SetContext, a wrong
+ * PropertyType, enumerations not set up, NULL out pointers); every BSTR the server hands the module (out BSTRs and
  * VARIANT contents) must be freed by the time the call returns, and every
  * server object the module created must be released. The BSTR check uses
  * lib's allocation hooks, so it sees the module's SysFreeString and
@@ -22,13 +24,13 @@ void xb_contract_free(struct xb_contract *c);
 /* Call from the engine's observer: counts the call and remembers a BSTR it handed out. */
 void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call);
 
-/* Starts a delivery: forgets counts, notes the server objects alive now. */
-void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine);
+/* Starts a delivery with its Notify context (0 for other calls): forgets counts, notes the server objects alive now. */
+void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG context);
 
 /*
  * Ends a delivery: the calls made since xb_contract_begin, and one line per
- * violation (a BSTR not freed, naming the call that produced it; server
- * objects not released) appended to *lines (a malloc'd array of malloc'd
+ * violation (a call that broke the documented protocol; a BSTR not freed,
+ * naming the call that produced it; server objects not released) appended to *lines (a malloc'd array of malloc'd
  * strings; *n counts them).
  */
 HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t *calls, char ***lines, size_t *n);

@@ -76,7 +76,7 @@ static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t o
 				    .context = context};
 	n.line = ev->line;
 	xb_engine_set_module_location(l->location);
-	xb_contract_begin(r->contract, r->engine);
+	xb_contract_begin(r->contract, r->engine, context);
 	double start = now();
 	HRESULT called = xb_module_notify(l->m, ev->kind, context, &n.hr);
 	n.seconds = now() - start;
@@ -107,7 +107,7 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 
 	struct xb_notification n = {.module = i, .method = "Initialize"};
 	xb_engine_set_module_location(l->location);
-	xb_contract_begin(r->contract, r->engine);
+	xb_contract_begin(r->contract, r->engine, 0);
 	double start = now();
 	n.hr = xb_module_initialize(l->m, config, &l->mask);
 	n.seconds = now() - start;
@@ -135,7 +135,7 @@ static void stop_module(struct run *r, size_t i)
 	struct loaded *l = &r->modules[i];
 	struct xb_notification n = {.module = i, .method = "Unload"};
 	xb_engine_set_module_location(l->location);
-	xb_contract_begin(r->contract, r->engine);
+	xb_contract_begin(r->contract, r->engine, 0);
 	double start = now();
 	xb_module_unload(l->m);
 	n.seconds = now() - start;

@@ -142,6 +142,20 @@ START_TEST(replay_reports_failures_and_violations)
 }
 END_TEST
 
+START_TEST(replay_reports_protocol_misuse)
+{
+	struct xb_replay_summary s;
+	xb_error err;
+	ck_assert_int_eq(replay(XB_TRACES_DIR "/valid/basic.jsonl", "mask=0x1;read;misuse", &s, &err), S_OK);
+	ck_assert_uint_eq(s.failures, 0);
+	ck_assert_uint_eq(s.violations, 2);
+	ck_assert_msg(has_record("0 Notify certissued hr=0x00000000 calls=5 | GetRequestProperty(RequestID) broke the "
+				 "protocol: E_INVALIDARG (0x80070057) | SetContext("),
+		      "%s", records[1]);
+	ck_assert_msg(strstr(records[1], ") broke the protocol: E_INVALIDARG (0x80070057)"), "%s", records[1]);
+}
+END_TEST
+
 /* A trace that does not end with shutdown gets one, as at a service stop. */
 START_TEST(replay_sends_shutdown_at_the_end)
 {
@@ -322,6 +336,7 @@ Suite *suite_replay(void)
 		{"xb_replay_run", replay_reads_what_the_trace_holds},
 		{"xb_replay_run_mask", replay_honours_the_mask},
 		{"xb_replay_run_violations", replay_reports_failures_and_violations},
+		{"xb_replay_run_protocol", replay_reports_protocol_misuse},
 		{"xb_replay_run_shutdown", replay_sends_shutdown_at_the_end},
 		{"xb_replay_run_malformed", replay_stops_at_a_malformed_event},
 		{"xb_replay_run_settings", replay_writes_settings_under_the_module_key},

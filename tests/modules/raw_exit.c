@@ -22,6 +22,7 @@
  *     read (in Notify: SetContext, then read RequestID and, with a certificate,
  *     SerialNumber, logging "read RequestID=N" / "read SerialNumber=TEXT" or the HRESULT)
  *     leak (keep the SerialNumber BSTR: never freed) keep-server (never release the server)
+ *     misuse (with read: also ask RequestID as a STRING, and SetContext(context + 1000))
  * Every call is logged: raw_exit_calls() returns the log, raw_exit_reset()
  * clears it and drops the lock, raw_exit_objects() counts live objects.
  */
@@ -316,7 +317,7 @@ static HRESULT manage_module_create(REFIID riid, void **ppv)
 struct steering {
 	LONG mask;
 	LONG init_hr, desc_hr, manage_hr, notify_hr;
-	int desc_null, manage_none, no_mask, lock, read, leak, keep_server;
+	int desc_null, manage_none, no_mask, lock, read, leak, keep_server, misuse;
 	char desc[128];
 };
 
@@ -348,6 +349,7 @@ static const struct {
 	{"read", OPT_FLAG, offsetof(struct steering, read)},
 	{"leak", OPT_FLAG, offsetof(struct steering, leak)},
 	{"keep-server", OPT_FLAG, offsetof(struct steering, keep_server)},
+	{"misuse", OPT_FLAG, offsetof(struct steering, misuse)},
 	{"desc", OPT_TEXT, offsetof(struct steering, desc)},
 };
 
@@ -470,6 +472,10 @@ static void read_properties(const struct steering *s, LONG context)
 	else
 		log_call("read RequestID 0x%08X", (unsigned)hr);
 	VariantClear(&v);
+	if (s->misuse) {
+		log_call("misuse 0x%08X", (unsigned)ICertServerExit_GetRequestProperty(server, name, PROPTYPE_STRING, &v));
+		log_call("misuse 0x%08X", (unsigned)ICertServerExit_SetContext(server, context + 1000));
+	}
 	SysFreeString(name);
 	name = SysAllocString(OLESTR("SerialNumber"));
 	hr = ICertServerExit_GetCertificateProperty(server, name, PROPTYPE_STRING, &v);
@@ -495,7 +501,7 @@ static HRESULT STDMETHODCALLTYPE exit_module_Notify(ICertExit2 *iface, LONG even
 {
 	const struct steering *s = &exit_module_from_ICertExit2(iface)->steer;
 	log_call("Notify(0x%X,%d)", (unsigned)event, (int)context);
-	if (s->read)
+	if (s->read && context != 0) /* context 0 (crlissued, shutdown) has no request to read */
 		read_properties(s, context);
 	return s->notify_hr;
 }
