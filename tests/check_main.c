@@ -43,6 +43,7 @@ int main(void)
 	srunner_add_suite(sr, suite_bstr());
 	srunner_add_suite(sr, suite_ca_props());
 	srunner_add_suite(sr, suite_cert_props());
+	srunner_add_suite(sr, suite_cert_edges());
 	srunner_add_suite(sr, suite_com());
 	srunner_add_suite(sr, suite_date());
 	srunner_add_suite(sr, suite_error());

@@ -24,6 +24,7 @@ Suite *suite_alloc(void);
 Suite *suite_bstr(void);
 Suite *suite_ca_props(void);
 Suite *suite_cert_props(void);
+Suite *suite_cert_edges(void);
 Suite *suite_com(void);
 Suite *suite_date(void);
 Suite *suite_error(void);
