@@ -96,21 +96,42 @@ static HRESULT ca_certificate(const struct xb_props *ca, int i, X509 **out, xb_e
 	return S_OK;
 }
 
-/* Every RawCRL.# and RawDeltaCRL.# must be a DER CRL. */
-static HRESULT check_crls(const struct xb_props *ca, xb_error *err)
+/* Whether a binary value is exactly one DER certificate (crl = 0) or CRL (crl = 1). */
+static int is_der(const struct xb_value *v, int crl)
+{
+	if (v->type != PROPTYPE_BINARY)
+		return 0;
+	const unsigned char *der = v->bytes;
+	void *parsed = crl ? (void *)d2i_X509_CRL(NULL, &der, (long)v->len) : (void *)d2i_X509(NULL, &der, (long)v->len);
+	int ok = parsed && der == v->bytes + v->len;
+	if (crl)
+		X509_CRL_free(parsed);
+	else
+		X509_free(parsed);
+	return ok;
+}
+
+HRESULT xb_ca_props_check(const struct xb_props *ca, xb_error *err)
 {
 	for (size_t i = 0; i < ca->n; i++) {
 		const struct xb_prop *p = &ca->items[i];
-		if (strncasecmp(p->name, "RawCRL.", 7) && strncasecmp(p->name, "RawDeltaCRL.", 12))
-			continue;
-		const unsigned char *der = p->value.bytes;
-		X509_CRL *crl = p->value.type == PROPTYPE_BINARY ? d2i_X509_CRL(NULL, &der, (long)p->value.len) : NULL;
-		int ok = crl && der == p->value.bytes + p->value.len;
-		X509_CRL_free(crl);
-		if (!ok)
-			return xb_error_set(err, INVALID_DATA, 0, "ca property %s: not a DER CRL", p->name);
+		if (!strncasecmp(p->name, "RawCRL.", 7) || !strncasecmp(p->name, "RawDeltaCRL.", 12)) {
+			if (!is_der(&p->value, 1))
+				return xb_error_set(err, INVALID_DATA, 0, "ca property %s: not a DER CRL", p->name);
+		} else if (!strncasecmp(p->name, "RawCACertificate.", 17) && !is_der(&p->value, 0)) {
+			return xb_error_set(err, INVALID_DATA, 0, "ca property %s: not a DER certificate", p->name);
+		}
 	}
 	return S_OK;
+}
+
+int xb_ca_props_change_certificates(const struct xb_props *changes)
+{
+	for (size_t i = 0; i < changes->n; i++)
+		if (!strncasecmp(changes->items[i].name, "RawCACertificate", 16) ||
+		    !strcasecmp(changes->items[i].name, "CertCount"))
+			return 1;
+	return 0;
 }
 
 /* The per-index properties of CA certificate i (whose key index is k). */
@@ -130,7 +151,7 @@ static HRESULT put_certificate_index(struct xb_props *ca, int i, int k)
 
 HRESULT xb_ca_props_derive(struct xb_props *ca, const char *config, xb_error *err)
 {
-	HRESULT hr = check_crls(ca, err);
+	HRESULT hr = xb_ca_props_check(ca, err);
 	if (SUCCEEDED(hr) && config && *config) {
 		char *name = xb_sanitize_ca_name(config);
 		hr = name ? xb_props_put_string(ca, "SanitizedCAName", name, XB_PUT_IF_ABSENT) : E_OUTOFMEMORY;

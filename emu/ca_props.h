@@ -25,6 +25,15 @@
  */
 HRESULT xb_ca_props_derive(struct xb_props *ca, const char *config, xb_error *err);
 
+/*
+ * Only the check of xb_ca_props_derive: every RawCACertificate.# is one
+ * DER certificate and every RawCRL.#/RawDeltaCRL.# one DER CRL.
+ */
+HRESULT xb_ca_props_check(const struct xb_props *ca, xb_error *err);
+
+/* Whether a set of CA updates touches the CA certificates (and so what xb_ca_props_derive derives). */
+int xb_ca_props_change_certificates(const struct xb_props *changes);
+
 /* A CA name as AD CS sanitizes it ("#CA" -> "!0023CA"). New string, NULL when out of memory. */
 char *xb_sanitize_ca_name(const char *name);
 

@@ -138,8 +138,11 @@ static HRESULT update_ca(struct xb_engine *engine, const struct xb_event *ev, xb
 {
 	if (!ev->ca.n)
 		return S_OK;
-	HRESULT hr = xb_props_copy(&engine->ca, &ev->ca);
+	/* Only what changed is checked; the derived values move only with the CA certificates. */
+	HRESULT hr = xb_ca_props_check(&ev->ca, err);
 	if (SUCCEEDED(hr))
+		hr = xb_props_copy(&engine->ca, &ev->ca);
+	if (SUCCEEDED(hr) && xb_ca_props_change_certificates(&ev->ca))
 		hr = xb_ca_props_derive(&engine->ca, engine->config, err);
 	return hr;
 }
@@ -200,20 +203,25 @@ const char *xb_engine_config(const struct xb_engine *engine)
 struct xb_event *xb_engine_lock_event(struct xb_engine *engine, LONG context)
 {
 	pthread_mutex_lock(&engine->lock);
-	for (size_t i = 0; i < engine->nflights; i++) {
-		if (engine->flights[i].context != context)
-			continue;
-		struct xb_event *ev = engine->flights[i].ev;
-		xb_error err;
-		xb_error_init(&err, NULL);
-		if (FAILED(xb_event_derive(ev, &err)) && engine->error.code == S_OK) {
-			engine->error = err;
-			engine->error.line = (int)ev->line;
-		}
-		return ev;
-	}
+	for (size_t i = 0; i < engine->nflights; i++)
+		if (engine->flights[i].context == context)
+			return engine->flights[i].ev;
 	pthread_mutex_unlock(&engine->lock);
 	return NULL;
+}
+
+void xb_engine_derive_locked(struct xb_engine *engine, struct xb_event *ev)
+{
+	if (ev->derived)
+		return;
+	xb_error err;
+	xb_error_init(&err, NULL);
+	if (FAILED(xb_event_derive(ev, &err)) && engine->error.code == S_OK) {
+		engine->error = err;
+		engine->error.line = (int)ev->line;
+	}
+	/* Once, even when it failed: the error is recorded, and a retry would fail the same way. */
+	ev->derived = 1;
 }
 
 const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine)

@@ -80,10 +80,17 @@ void xb_engine_server_gone(struct xb_engine *engine);
 
 
 /*
- * The event of a context, derived, with the engine lock held on success
- * (release it with xb_engine_unlock); NULL and no lock for an unknown context.
+ * The event of a context as the trace gave it, with the engine lock held on
+ * success (release it with xb_engine_unlock); NULL and no lock for an
+ * unknown context.
  */
 struct xb_event *xb_engine_lock_event(struct xb_engine *engine, LONG context);
+/*
+ * Derives a locked event's implicit values, once (lazily: a module that
+ * reads only what the trace gives never pays for decoding). A failure is
+ * kept for xb_engine_take_error.
+ */
+void xb_engine_derive_locked(struct xb_engine *engine, struct xb_event *ev);
 /* Locks for reading the CA properties. */
 const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine);
 void xb_engine_unlock(struct xb_engine *engine);

@@ -304,6 +304,21 @@ static struct xb_event *request_event(struct server *s, HRESULT *hr)
 	return ev;
 }
 
+/*
+ * A property of a locked event: as the trace gave it, else derived. Values
+ * the trace gives win anyway, so a hit needs no derivation.
+ */
+static const struct xb_prop *event_property(struct server *s, struct xb_event *ev, const struct xb_props *side,
+					    const char *name)
+{
+	const struct xb_prop *p = find_property(side, name);
+	if (!p && !ev->derived) {
+		xb_engine_derive_locked(s->engine, ev);
+		p = find_property(side, name);
+	}
+	return p;
+}
+
 /* What GetRequestProperty and GetCertificateProperty share: argument checks and conversion. */
 static HRESULT begin_get(const BSTR name, LONG type, VARIANT *out, char **text)
 {
@@ -327,7 +342,7 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestProperty(ICertServerExit *ifac
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
-			hr = answer(find_property(&ev->request, name), PropertyType, pvarPropertyValue);
+			hr = answer(event_property(s, ev, &ev->request, name), PropertyType, pvarPropertyValue);
 			xb_engine_unlock(s->engine);
 		}
 	}
@@ -357,7 +372,7 @@ static const struct xb_prop *certificate_property(struct server *s, const char *
 	}
 	const struct xb_prop *p = NULL;
 	if (xb_event_has_certificate(ev))
-		p = find_property(&ev->cert, name);
+		p = event_property(s, ev, &ev->cert, name);
 	if (!p && !strcasecmp(name, "RequestID") && xb_event_has_request(ev->kind))
 		p = xb_props_find(&ev->request, "RequestID");
 	return p;
@@ -396,6 +411,7 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestAttribute(ICertServerExit *ifa
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
+			xb_engine_derive_locked(s->engine, ev);
 			const struct xb_prop *p = xb_attribute_find(&ev->attrs, name); /* case, spaces, hyphens ignored */
 			hr = p ? xb_bstr_from_utf8(p->value.text, strlen(p->value.text), pstrAttributeValue, NULL)
 			       : CERTSRV_E_PROPERTY_EMPTY;
@@ -458,6 +474,7 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateExtension(ICertServerExit 
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
+			xb_engine_derive_locked(s->engine, ev);
 			const struct xb_ext *e = xb_exts_find(&ev->exts, name);
 			hr = e ? decode_extension(e, Type, pvarValue) : CERTSRV_E_PROPERTY_EMPTY;
 			if (SUCCEEDED(hr))
@@ -514,6 +531,7 @@ static HRESULT enum_next(struct server *s, size_t *cursor, int extensions, BSTR 
 	struct xb_event *ev = request_event(s, &hr);
 	if (!ev)
 		return hr;
+	xb_engine_derive_locked(s->engine, ev);
 	size_t n = extensions ? ev->exts.n : ev->attrs.n;
 	const char *name = NULL;
 	if (*cursor < n)
