@@ -79,16 +79,28 @@ static HRESULT put_serial(struct xb_props *props, X509 *x, enum xb_put how)
 	return hr;
 }
 
-static HRESULT put_time(struct xb_props *props, const char *name, const ASN1_TIME *t, enum xb_put how)
+static HRESULT put_time(struct xb_props *props, const char *name, const ASN1_TIME *t, enum xb_put how,
+		       xb_error *err)
 {
 	struct tm tm;
 	if (!ASN1_TIME_to_tm(t, &tm))
-		return INVALID_DATA;
+		return xb_error_set(err, INVALID_DATA, 0, "RawCertificate: %s: not a valid UTCTime or GeneralizedTime",
+				    name);
 	xb_utc utc = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0};
 	DATE d;
 	if (FAILED(xb_date_from_utc(&utc, &d)))
-		return INVALID_DATA;
+		return xb_error_set(err, INVALID_DATA, 0,
+				    "RawCertificate: %s: %04d-%02d-%02dT%02d:%02d:%02dZ is outside the range of a DATE "
+				    "(years 100 to 9999)",
+				    name, utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second);
 	return xb_props_put_date(props, name, d, how);
+}
+
+/* An OID's dotted text into buf: -1 when OpenSSL cannot write it or it does not fit (never cut short). */
+static int oid_text(char *buf, size_t size, const ASN1_OBJECT *oid)
+{
+	int n = OBJ_obj2txt(buf, (int)size, oid, 1);
+	return n > 0 && (size_t)n < size ? 0 : -1;
 }
 
 static HRESULT put_public_key(struct xb_props *props, X509 *x, enum xb_put how)
@@ -98,9 +110,8 @@ static HRESULT put_public_key(struct xb_props *props, X509 *x, enum xb_put how)
 	X509_ALGOR *alg = NULL;
 	const unsigned char *key = NULL;
 	int key_len = 0;
-	char oid[80];
-	if (!pub || !X509_PUBKEY_get0_param(&alg_oid, &key, &key_len, &alg, pub) ||
-	    OBJ_obj2txt(oid, sizeof(oid), alg_oid, 1) <= 0)
+	char oid[XB_OID_TEXT_SIZE];
+	if (!pub || !X509_PUBKEY_get0_param(&alg_oid, &key, &key_len, &alg, pub) || oid_text(oid, sizeof(oid), alg_oid))
 		return INVALID_DATA;
 	HRESULT hr = xb_props_put_binary(props, "RawPublicKey", key, (size_t)key_len, how);
 	if (SUCCEEDED(hr))
@@ -133,8 +144,8 @@ static HRESULT put_upn(struct xb_props *props, X509 *x, enum xb_put how)
 	HRESULT hr = S_OK;
 	for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
 		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
-		char oid[64];
-		if (gn->type != GEN_OTHERNAME || OBJ_obj2txt(oid, sizeof(oid), gn->d.otherName->type_id, 1) <= 0 ||
+		char oid[XB_OID_TEXT_SIZE];
+		if (gn->type != GEN_OTHERNAME || oid_text(oid, sizeof(oid), gn->d.otherName->type_id) ||
 		    strcmp(oid, "1.3.6.1.4.1.311.20.2.3") || gn->d.otherName->value->type != V_ASN1_UTF8STRING)
 			continue;
 		const ASN1_STRING *s = gn->d.otherName->value->value.utf8string;
@@ -188,13 +199,15 @@ static HRESULT put_template(struct xb_props *props, const struct xb_exts *exts, 
 	return S_OK;
 }
 
-static HRESULT put_extensions(struct xb_exts *exts, X509 *x, enum xb_put how)
+static HRESULT put_extensions(struct xb_exts *exts, X509 *x, enum xb_put how, xb_error *err)
 {
 	for (int i = 0; i < X509_get_ext_count(x); i++) {
 		X509_EXTENSION *ext = X509_get_ext(x, i);
-		char oid[64];
-		if (OBJ_obj2txt(oid, sizeof(oid), X509_EXTENSION_get_object(ext), 1) <= 0)
-			return INVALID_DATA;
+		char oid[XB_OID_TEXT_SIZE];
+		if (oid_text(oid, sizeof(oid), X509_EXTENSION_get_object(ext)))
+			return xb_error_set(err, INVALID_DATA, 0,
+					    "RawCertificate: extension %d: its OID is malformed or longer than %d characters",
+					    i + 1, XB_OID_TEXT_SIZE - 1);
 		const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
 		LONG flags = xb_default_extension_origin(oid) | (X509_EXTENSION_get_critical(ext) ? EXTENSION_CRITICAL_FLAG : 0);
 		HRESULT hr = xb_exts_put(exts, oid, flags, ASN1_STRING_get0_data(data), (size_t)ASN1_STRING_length(data),
@@ -226,12 +239,16 @@ HRESULT xb_cert_props_derive(const unsigned char *der, size_t len, struct xb_pro
 			     ? put_hex(props, "CertificateHash", sha1, sha1_len, " ", how)
 			     : E_FAIL;
 	if (SUCCEEDED(hr))
-		hr = put_time(props, "NotBefore", X509_get0_notBefore(x), how);
+		hr = put_time(props, "NotBefore", X509_get0_notBefore(x), how, err);
 	if (SUCCEEDED(hr))
-		hr = put_time(props, "NotAfter", X509_get0_notAfter(x), how);
+		hr = put_time(props, "NotAfter", X509_get0_notAfter(x), how, err);
 	if (SUCCEEDED(hr)) {
 		int n = i2d_X509_NAME(X509_get_subject_name(x), &subject);
-		hr = n > 0 ? xb_name_props_derive(subject, (size_t)n, props, how, err) : INVALID_DATA;
+		xb_error inner;
+		xb_error_init(&inner, NULL);
+		hr = n > 0 ? xb_name_props_derive(subject, (size_t)n, props, how, &inner) : INVALID_DATA;
+		if (hr == INVALID_DATA)
+			xb_error_set(err, hr, 0, "RawCertificate: subject: %s", inner.text[0] ? inner.text : "cannot be encoded");
 	}
 	if (SUCCEEDED(hr))
 		hr = put_public_key(props, x, how);
@@ -242,12 +259,12 @@ HRESULT xb_cert_props_derive(const unsigned char *der, size_t len, struct xb_pro
 	if (SUCCEEDED(hr))
 		hr = put_upn(props, x, how);
 	if (SUCCEEDED(hr))
-		hr = put_extensions(exts, x, how);
+		hr = put_extensions(exts, x, how, err);
 	if (SUCCEEDED(hr))
 		hr = put_template(props, exts, how);
 	OPENSSL_free(subject);
 	X509_free(x);
 	if (hr == INVALID_DATA)
-		xb_error_set(err, hr, 0, "RawCertificate: a field OpenSSL cannot read");
+		xb_error_set(err, hr, 0, "RawCertificate: the public key or subject alternative name cannot be read");
 	return hr;
 }

@@ -3,6 +3,7 @@
  * certificate, a request, a CRL or each event of a trace, in the formats
  * AD CS uses (what certutil -dump shows of the CA's view).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,13 +157,13 @@ static HRESULT read_file(const char *path, char **data, size_t *len, xb_error *e
 			buf = grown;
 		}
 	}
-	int failed = ferror(f);
+	int failed = ferror(f) ? errno : 0;
 	fclose(f);
 	if (!buf)
 		return E_OUTOFMEMORY;
 	if (failed) {
 		free(buf);
-		return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_READ_FAULT), 0, "read error");
+		return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_READ_FAULT), 0, "cannot read: %s", strerror(failed));
 	}
 	*data = buf;
 	*len = n;
@@ -179,20 +180,25 @@ static int der_looks_like_crl(const unsigned char *der, size_t len)
 	return is_crl;
 }
 
-/* DER of a certificate, request or CRL: which one is told by the PEM label, or by trying. */
+/*
+ * DER of a certificate, request or CRL: a PEM label says which; without one
+ * each is tried, and if none fits, what each reading said is reported.
+ * "X509 CERTIFICATE" is OpenSSL's old label for a certificate.
+ */
 static HRESULT derive_der(const unsigned char *der, size_t len, const char *label, struct inspected *x,
 			  xb_error *err)
 {
-	int is_cert = label && !strcmp(label, "CERTIFICATE");
+	int is_cert = label && (!strcmp(label, "CERTIFICATE") || !strcmp(label, "X509 CERTIFICATE"));
 	int is_crl = label && !strcmp(label, "X509 CRL");
 	int is_req = label && (strstr(label, "REQUEST") || !strcmp(label, "PKCS7") || !strcmp(label, "CMS"));
 	if (label && !is_cert && !is_crl && !is_req)
 		return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_INVALID_DATA), 0,
 				    "a PEM \"%s\" is not a certificate, request or CRL", label);
-	xb_error quiet;
-	xb_error_init(&quiet, NULL);
+	xb_error as_cert, as_req;
+	xb_error_init(&as_cert, NULL);
+	xb_error_init(&as_req, NULL);
 	if (is_cert || !label) {
-		HRESULT hr = xb_cert_props_derive(der, len, &x->cert, &x->exts, XB_PUT_REPLACE, is_cert ? err : &quiet);
+		HRESULT hr = xb_cert_props_derive(der, len, &x->cert, &x->exts, XB_PUT_REPLACE, is_cert ? err : &as_cert);
 		if (SUCCEEDED(hr) || is_cert) {
 			x->kind = "certificate";
 			return hr;
@@ -202,15 +208,18 @@ static HRESULT derive_der(const unsigned char *der, size_t len, const char *labe
 	}
 	if (is_crl || (!label && der_looks_like_crl(der, len))) {
 		x->kind = "CRL";
+		if (!der_looks_like_crl(der, len))
+			return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_INVALID_DATA), 0,
+					    "RawCRL: the PEM block is not a DER CRL");
 		return xb_props_put_binary(&x->ca, "RawCRL", der, len, XB_PUT_REPLACE);
 	}
 	x->kind = "request";
-	xb_error_init(&quiet, NULL);
 	HRESULT hr = xb_request_props_derive(der, len, &x->request, &x->attrs, &x->exts, 0, XB_PUT_REPLACE,
-					     label ? err : &quiet);
+					     label ? err : &as_req);
 	if (FAILED(hr) && !label)
-		xb_error_set(err, hr, 0, "neither a certificate, a request nor a CRL, in PEM or DER (read as a request: %s)",
-			     quiet.text);
+		xb_error_set(err, hr, 0,
+			     "neither a certificate, a request nor a CRL (as a certificate: %s; as a request: %s; not a CRL)",
+			     as_cert.text, as_req.text);
 	return hr;
 }
 

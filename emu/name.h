@@ -13,7 +13,7 @@
 #include "exitbench.h"
 
 struct xb_name_attr {
-	char oid[64];       /* dotted */
+	char oid[256];      /* dotted (XB_OID_TEXT_SIZE) */
 	size_t rdn;         /* index of its RDN in encoded order */
 	char *text;         /* UTF-8: the decoded string, or "#HEX" of a value that is not one */
 	int is_string;      /* 0 for #hex values, which are never quoted */

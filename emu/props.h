@@ -47,9 +47,12 @@ HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from);
 const struct xb_prop *xb_props_find(const struct xb_props *p, const char *name);
 void xb_props_free(struct xb_props *p);
 
+/* Room for an OID's dotted text: longer ones are refused, never cut. */
+#define XB_OID_TEXT_SIZE 256
+
 /* One certificate (or request) extension with its CA flags (EXTENSION_*). */
 struct xb_ext {
-	char oid[64];
+	char oid[XB_OID_TEXT_SIZE];
 	LONG flags;
 	unsigned char *value; /* the extnValue contents */
 	size_t len;

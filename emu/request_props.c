@@ -313,7 +313,7 @@ static const struct {
 static HRESULT take_attribute(struct walk *w, struct der_cursor *list)
 {
 	struct der_tlv attr = {0}, type, values, v;
-	char oid[64];
+	char oid[XB_OID_TEXT_SIZE];
 	HRESULT hr = take(w, list, DER_SEQUENCE, &attr, "an attribute");
 	struct der_cursor c = der_children(&attr);
 	if (SUCCEEDED(hr))
@@ -389,7 +389,7 @@ static HRESULT walk_pkcs10(struct walk *w, const struct der_tlv *req)
 		hr = take(w, &info_c, DER_SEQUENCE, &part, "the public key");
 	/* attributes are required, but a request without any may omit them: nothing is lost */
 	if (SUCCEEDED(hr) && info_c.left)
-		hr = take(w, &info_c, 0xA0, &attributes, "the attributes");
+		hr = take(w, &info_c, 0xA0, &attributes, "the attribute set");
 	if (SUCCEEDED(hr))
 		hr = finished(w, &info_c, "the attributes");
 	if (SUCCEEDED(hr))
@@ -503,7 +503,7 @@ static HRESULT walk_cmc_controls(struct walk *w, const struct der_tlv *controls)
 	HRESULT hr = S_OK;
 	while (c.left && SUCCEEDED(hr)) {
 		struct der_tlv control = {0}, id, type, values;
-		char oid[64];
+		char oid[XB_OID_TEXT_SIZE];
 		hr = take(w, &c, DER_SEQUENCE, &control, "a CMC control");
 		struct der_cursor inner = der_children(&control);
 		if (SUCCEEDED(hr))

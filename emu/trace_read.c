@@ -108,6 +108,24 @@ static HRESULT line_error(struct xb_trace *t, xb_error *err, const char *key, co
 	return INVALID_DATA;
 }
 
+/* Whether text is an OID in dotted decimal: two arcs at least, digits only, no empty arc. */
+static int dotted_oid(const char *text)
+{
+	int arcs = 0;
+	for (const char *p = text;; p++) {
+		const char *start = p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == start)
+			return 0;
+		arcs++;
+		if (*p == '\0')
+			return arcs >= 2;
+		if (*p != '.')
+			return 0;
+	}
+}
+
 /* A {"pem": ...} value: the DER of its first block (certificates, requests, CRLs). */
 static HRESULT put_pem(struct xb_trace *t, struct xb_props *props, const char *section, const char *name,
 		       json_t *pem, xb_error *err)
@@ -205,6 +223,9 @@ static HRESULT read_extensions(struct xb_trace *t, json_t *arr, struct xb_exts *
 					  "extension %zu: expected {\"oid\": \"1.2.3\", \"flags\": <integer>, "
 					  "\"value\": {\"base64\": \"...\"}}",
 					  i + 1);
+		if (!dotted_oid(json_string_value(oid)))
+			return line_error(t, err, "extensions", "extension %zu: \"%s\" is not a dotted OID (\"2.5.29.15\")",
+					  i + 1, json_string_value(oid));
 		json_int_t f = json_integer_value(flags);
 		if (f < INT32_MIN || f > (json_int_t)UINT32_MAX)
 			return line_error(t, err, "extensions", "extension %s: flags do not fit a LONG",
