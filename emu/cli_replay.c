@@ -20,6 +20,8 @@ struct replay_args {
 	const char *json;   /* --json FILE */
 	const char *junit;  /* --junit FILE */
 	int tap;            /* --tap: TAP on standard output, the text on standard error */
+	const char **inject; /* --inject SPEC... */
+	size_t ninject;
 };
 
 static void replay_usage(FILE *out)
@@ -35,6 +37,9 @@ static void replay_usage(FILE *out)
 	      "                        registry key; NAME:dword=N and NAME:multi=A;B too\n"
 	      "      --config STR      Initialize's strConfig (default: the trace's)\n"
 	      "  -k, --keep-going      report and skip malformed events instead of stopping\n"
+	      "      --inject SPEC     make chosen server calls fail (repeatable), e.g.\n"
+	      "                        error=E_OUTOFMEMORY,method=GetCertificateProperty,name=SerialNumber\n"
+	      "                        or error=RPC,random=0.05,seed=7 (see exitbench(1))\n"
 	      "      --strict          warnings fail the replay too\n"
 	      "  -v, --verbose         print every notification, not only the bad ones\n"
 	      "      --json FILE       write the JSON report to FILE (- for standard output)\n"
@@ -56,6 +61,7 @@ static void free_args(struct replay_args *a)
 	}
 	free(a->settings);
 	free(a->modules);
+	free(a->inject);
 }
 
 static int add_module(struct replay_args *a, const char *path)
@@ -94,7 +100,7 @@ static int add_setting(struct replay_args *a, const char *text)
 	return 0;
 }
 
-enum { OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP };
+enum { OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP, OPT_INJECT };
 
 static const struct option replay_options[] = {
 	{"module", required_argument, NULL, 'm'}, {"progid", required_argument, NULL, OPT_PROGID},
@@ -102,7 +108,7 @@ static const struct option replay_options[] = {
 	{"config", required_argument, NULL, OPT_CONFIG}, {"keep-going", no_argument, NULL, 'k'},
 	{"strict", no_argument, NULL, OPT_STRICT}, {"verbose", no_argument, NULL, 'v'},
 	{"json", required_argument, NULL, OPT_JSON}, {"junit", required_argument, NULL, OPT_JUNIT},
-	{"tap", no_argument, NULL, OPT_TAP},
+	{"tap", no_argument, NULL, OPT_TAP}, {"inject", required_argument, NULL, OPT_INJECT},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -162,6 +168,14 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *status)
 		case OPT_TAP:
 			a->tap = 1;
 			break;
+		case OPT_INJECT: {
+			const char **grown = realloc(a->inject, (a->ninject + 1) * sizeof(*grown));
+			if (!grown)
+				return -1;
+			a->inject = grown;
+			a->inject[a->ninject++] = optarg;
+			break;
+		}
 		case 'h':
 			replay_usage(stdout);
 			*status = XB_EXIT_OK;
@@ -184,6 +198,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *status)
 	a->opts.trace = optind < argc ? argv[optind] : "-";
 	a->opts.modules = a->modules;
 	a->opts.nmodules = a->nmodules;
+	a->opts.inject = a->inject;
+	a->opts.ninject = a->ninject;
 	return 0;
 }
 

@@ -25,6 +25,8 @@ struct xb_contract {
 	LONG context;                       /* the delivery's Notify context */
 	char protocol[MAX_PROTOCOL][192];   /* calls that broke the documented protocol */
 	size_t nprotocol;
+	char injected[MAX_PROTOCOL][192];   /* faults injected into the module's calls */
+	size_t ninjected;
 };
 
 /* The hook: a free of a BSTR we handed out settles it. */
@@ -76,6 +78,8 @@ void xb_contract_free(struct xb_contract *c)
 static void check_protocol(struct xb_contract *c, const struct xb_server_call *call)
 {
 	const char *why = NULL;
+	if (call->injected)
+		return; /* the engine's doing, not the module's */
 	char code[XB_HRESULT_BUFSIZE];
 	if (call->hr == E_UNEXPECTED || call->hr == E_INVALIDARG || call->hr == E_POINTER)
 		why = xb_hresult_format(call->hr, code);
@@ -100,6 +104,13 @@ void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *cal
 	pthread_mutex_lock(&c->lock);
 	c->calls++;
 	check_protocol(c, call);
+	if (call->injected) {
+		char code[XB_HRESULT_BUFSIZE];
+		if (c->ninjected < MAX_PROTOCOL)
+			snprintf(c->injected[c->ninjected], sizeof(c->injected[0]), "%s(%s): %s", call->method,
+				 call->name ? call->name : "", xb_hresult_format(call->hr, code));
+		c->ninjected++;
+	}
 	if (call->bstr) {
 		if (c->n == c->cap) {
 			size_t cap = c->cap ? 2 * c->cap : 16;
@@ -124,6 +135,7 @@ void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG con
 	c->calls = 0;
 	c->n = 0;
 	c->nprotocol = 0;
+	c->ninjected = 0;
 	c->context = context;
 	c->servers_before = xb_engine_live_servers(engine);
 	pthread_mutex_unlock(&c->lock);
@@ -147,22 +159,32 @@ static HRESULT add_line(char ***lines, size_t *n, const char *fmt, ...)
 	return S_OK;
 }
 
-HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t *calls, char ***lines, size_t *n)
+HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, struct xb_notification *n)
 {
 	HRESULT hr = S_OK;
 	pthread_mutex_lock(&c->lock);
-	*calls = c->calls;
+	n->calls = c->calls;
+	char ***lines = &n->violations;
+	size_t *count = &n->nviolations;
 	for (size_t i = 0; i < c->nprotocol && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
-		hr = add_line(lines, n, "%s", c->protocol[i]);
+		hr = add_line(lines, count, "%s", c->protocol[i]);
 	if (c->nprotocol > MAX_PROTOCOL && SUCCEEDED(hr))
-		hr = add_line(lines, n, "%zu more calls broke the protocol", c->nprotocol - MAX_PROTOCOL);
+		hr = add_line(lines, count, "%zu more calls broke the protocol", c->nprotocol - MAX_PROTOCOL);
 	for (size_t i = 0; i < c->n && SUCCEEDED(hr); i++)
-		hr = add_line(lines, n, "the BSTR returned by %s was not freed", c->items[i].what);
+		hr = add_line(lines, count, "the BSTR returned by %s was not freed", c->items[i].what);
 	c->n = 0;
 	long alive = xb_engine_live_servers(engine) - c->servers_before;
 	if (alive > 0 && SUCCEEDED(hr))
-		hr = add_line(lines, n, "%ld ICertServerExit object%s created and not released", alive,
+		hr = add_line(lines, count, "%ld ICertServerExit object%s created and not released", alive,
 			      alive == 1 ? " was" : "s were");
+	for (size_t i = 0; i < c->ninjected && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
+		hr = add_line(&n->injected, &n->ninjected, "%s", c->injected[i]);
+	if (c->ninjected > MAX_PROTOCOL && SUCCEEDED(hr))
+		hr = add_line(&n->injected, &n->ninjected, "%zu more faults", c->ninjected - MAX_PROTOCOL);
+	/* A module that handles an injected fault fails or goes on cleanly; anything else it did wrong is on it. */
+	if (c->ninjected && n->nviolations && SUCCEEDED(hr))
+		hr = add_line(lines, count, "the module did not handle the injected fault%s (%s%s)",
+			      c->ninjected == 1 ? "" : "s", c->injected[0], c->ninjected > 1 ? ", ..." : "");
 	pthread_mutex_unlock(&c->lock);
 	return hr;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "replay.h"
 
 struct xb_contract;
 
@@ -28,11 +29,13 @@ void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *cal
 void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG context);
 
 /*
- * Ends a delivery: the calls made since xb_contract_begin, and one line per
- * violation (a call that broke the documented protocol; a BSTR not freed,
- * naming the call that produced it; server objects not released) appended to *lines (a malloc'd array of malloc'd
- * strings; *n counts them).
+ * Ends a delivery into its record: the calls made since xb_contract_begin
+ * (n->calls), one line per fault injected (n->injected), and one per
+ * violation (n->violations): a call that broke the documented protocol, a
+ * BSTR not freed (naming the call that produced it), server objects not
+ * released, and, when faults were injected and anything else went wrong,
+ * that the module did not handle them. Lines are malloc'd.
  */
-HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, size_t *calls, char ***lines, size_t *n);
+HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, struct xb_notification *n);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "ca_props.h"
 #include "engine.h"
+#include "inject.h"
 #include "event.h"
 
 struct flight {
@@ -25,6 +26,7 @@ struct xb_engine {
 	xb_error error;
 	xb_server_observer observer;
 	void *observer_ctx;
+	struct xb_injector *injector;
 	atomic_long live_servers;
 };
 
@@ -280,6 +282,12 @@ void xb_engine_server_gone(struct xb_engine *engine)
 }
 
 static _Thread_local const char *module_location;
+static _Thread_local LONG delivering_kind;
+
+void xb_engine_set_delivering(LONG kind)
+{
+	delivering_kind = kind;
+}
 
 void xb_engine_set_module_location(const char *location)
 {
@@ -289,4 +297,23 @@ void xb_engine_set_module_location(const char *location)
 const char *xb_engine_module_location(void)
 {
 	return module_location;
+}
+
+void xb_engine_set_injector(struct xb_engine *engine, struct xb_injector *injector)
+{
+	pthread_mutex_lock(&engine->lock);
+	engine->injector = injector;
+	pthread_mutex_unlock(&engine->lock);
+}
+
+HRESULT xb_engine_fault(struct xb_engine *engine, const char *method, const char *name, LONG context)
+{
+	pthread_mutex_lock(&engine->lock);
+	struct xb_injector *injector = engine->injector;
+	LONG kind = delivering_kind; /* context 0 (crlissued...): the event being delivered on this thread */
+	for (size_t i = 0; injector && context && i < engine->nflights; i++)
+		if (engine->flights[i].context == context)
+			kind = engine->flights[i].ev->kind;
+	pthread_mutex_unlock(&engine->lock);
+	return injector ? xb_injector_decide(injector, method, name, kind) : S_OK;
 }

@@ -52,6 +52,7 @@ struct xb_server_call {
 	LONG type;          /* PROPTYPE_* asked, or 0 */
 	HRESULT hr;         /* what the call returned */
 	const void *bstr;   /* the BSTR handed to the module (out BSTR or VARIANT's bstrVal), or NULL */
+	int injected;       /* hr is a fault the engine injected (xb_engine_set_injector) */
 };
 
 /*
@@ -67,7 +68,18 @@ void xb_engine_set_observer(struct xb_engine *engine, xb_server_observer fn, voi
  * NULL: the CA property as the trace gives it. Borrowed; thread-local.
  */
 void xb_engine_set_module_location(const char *location);
+/* The EXITEVENT_* being delivered on the calling thread (0 outside Notify), for fault injection's event= rules. */
+void xb_engine_set_delivering(LONG kind);
 const char *xb_engine_module_location(void);
+
+/*
+ * Fault injection: with an injector set, every server call first asks it
+ * whether to fail (inject.h). NULL turns it off. Borrowed.
+ */
+struct xb_injector;
+void xb_engine_set_injector(struct xb_engine *engine, struct xb_injector *injector);
+/* The fault for a call (S_OK for none); context is the one the call runs in. */
+HRESULT xb_engine_fault(struct xb_engine *engine, const char *method, const char *name, LONG context);
 
 /* Server objects created on this engine and not yet released. */
 long xb_engine_live_servers(struct xb_engine *engine);

@@ -6,6 +6,7 @@
 #include "contract.h"
 #include "engine.h"
 #include "event.h"
+#include "inject.h"
 #include "replay.h"
 #include "trace.h"
 
@@ -22,6 +23,7 @@ struct run {
 	struct xb_replay_summary *summary;
 	struct xb_engine *engine;
 	struct xb_contract *contract;
+	struct xb_injector *injector;
 	struct loaded *modules;
 	int saw_shutdown;
 };
@@ -62,10 +64,12 @@ static void emit(struct run *r, struct xb_notification *n)
 		r->summary->failures++;
 	r->summary->violations += n->nviolations;
 	r->summary->warnings += n->nwarnings;
+	r->summary->injected += n->ninjected;
 	if (r->sink && r->sink->notification)
 		r->sink->notification(r->sink->ctx, n);
 	free_lines(n->violations, n->nviolations);
 	free_lines(n->warnings, n->nwarnings);
+	free_lines(n->injected, n->ninjected);
 }
 
 /* Delivers one event to one module, with the contract checks around it. */
@@ -76,13 +80,15 @@ static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t o
 				    .context = context};
 	n.line = ev->line;
 	xb_engine_set_module_location(l->location);
+	xb_engine_set_delivering(ev->kind);
 	xb_contract_begin(r->contract, r->engine, context);
 	double start = now();
 	HRESULT called = xb_module_notify(l->m, ev->kind, context, &n.hr);
 	n.seconds = now() - start;
 	if (FAILED(called))
 		n.hr = called;
-	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_contract_end(r->contract, r->engine, &n);
+	xb_engine_set_delivering(0);
 	xb_engine_set_module_location(NULL);
 	emit(r, &n);
 }
@@ -111,7 +117,7 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 	double start = now();
 	n.hr = xb_module_initialize(l->m, config, &l->mask);
 	n.seconds = now() - start;
-	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_contract_end(r->contract, r->engine, &n);
 	xb_engine_set_module_location(NULL);
 	if (FAILED(n.hr))
 		l->mask = 0;
@@ -139,7 +145,7 @@ static void stop_module(struct run *r, size_t i)
 	double start = now();
 	xb_module_unload(l->m);
 	n.seconds = now() - start;
-	xb_contract_end(r->contract, r->engine, &n.calls, &n.violations, &n.nviolations);
+	xb_contract_end(r->contract, r->engine, &n);
 	xb_engine_set_module_location(NULL);
 	n.hr = S_OK;
 	ULONG left = xb_module_final_release(l->m);
@@ -276,7 +282,7 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 {
 	memset(summary, 0, sizeof(*summary));
 	double start = now();
-	struct run r = {opts, sink, summary, NULL, NULL, NULL, 0};
+	struct run r = {.opts = opts, .sink = sink, .summary = summary};
 	struct xb_trace *t = NULL;
 	HRESULT hr = xb_trace_open(opts->trace, &t, err);
 	if (SUCCEEDED(hr))
@@ -285,6 +291,14 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 		hr = new_engine(&r, t, err);
 	if (SUCCEEDED(hr))
 		hr = xb_contract_new(&r.contract);
+	if (SUCCEEDED(hr) && opts->ninject) {
+		hr = xb_injector_new(opts->inject, opts->ninject, &r.injector, err);
+		if (SUCCEEDED(hr)) {
+			summary->inject_random = xb_injector_random(r.injector);
+			summary->inject_seed = xb_injector_seed(r.injector);
+			xb_engine_set_injector(r.engine, r.injector);
+		}
+	}
 	if (SUCCEEDED(hr)) {
 		xb_engine_set_observer(r.engine, observe, r.contract);
 		hr = run_modules(&r, t, err);
@@ -298,6 +312,9 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 	}
 	free(r.modules);
 	xb_contract_free(r.contract);
+	if (r.engine)
+		xb_engine_set_injector(r.engine, NULL);
+	xb_injector_free(r.injector);
 	xb_engine_free(r.engine);
 	xb_trace_close(t);
 	summary->seconds = now() - start;

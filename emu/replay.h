@@ -10,6 +10,7 @@
 #define XB_EMU_REPLAY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "exitbench.h"
 #include "loader.h"
@@ -43,6 +44,8 @@ struct xb_replay_options {
 	size_t nmodules;
 	const char *config;           /* Initialize's strConfig; NULL: the trace's */
 	int keep_going;               /* count, report and skip malformed events instead of stopping */
+	const char *const *inject;    /* fault injection specifications (inject.h) */
+	size_t ninject;
 };
 
 /* What the CA noticed one module do with one event (or with Initialize, or at unload). */
@@ -60,6 +63,8 @@ struct xb_notification {
 	size_t nviolations;
 	char **warnings;      /* not failures unless strict */
 	size_t nwarnings;
+	char **injected;      /* faults the engine injected into the module's calls (--inject) */
+	size_t ninjected;
 };
 
 /* Where results go. Every callback is optional. */
@@ -82,6 +87,9 @@ struct xb_replay_summary {
 	size_t skipped;                /* malformed events skipped (keep_going) */
 	size_t blank_lines;
 	double seconds;                /* wall time of the whole replay */
+	size_t injected;               /* faults injected */
+	int inject_random;             /* a random= rule was given: seed says how to repeat the run */
+	uint64_t inject_seed;
 };
 
 /*

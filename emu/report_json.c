@@ -55,6 +55,7 @@ static void notification(void *ctx, const struct xb_notification *n)
 			      (json_int_t)n->context, "hr", hex, "hr_name", string_or_null(xb_hresult_name(n->hr)), "ms",
 			      n->seconds * 1e3, "calls", (json_int_t)n->calls, "violations",
 			      lines(n->violations, n->nviolations), "warnings", lines(n->warnings, n->nwarnings));
+	json_object_set_new(o, "injected", lines(n->injected, n->ninjected));
 	json_array_append_new(r->results, o);
 }
 
@@ -93,11 +94,18 @@ static json_t *summary_json(const struct xb_replay_summary *s, int strict)
 		if (s->events_by_kind[i])
 			json_object_set_new(by_kind, xb_report_kind_name((LONG)1 << i, kind),
 					    json_integer((json_int_t)s->events_by_kind[i]));
-	return json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:b}", "events", (json_int_t)s->events,
-			 "events_by_kind", by_kind, "notifications", (json_int_t)s->notifications, "failures",
-			 (json_int_t)s->failures, "violations", (json_int_t)s->violations, "warnings",
-			 (json_int_t)s->warnings, "skipped", (json_int_t)s->skipped, "blank_lines",
-			 (json_int_t)s->blank_lines, "seconds", s->seconds, "passed", xb_report_passed(s, strict));
+	json_t *o = json_pack("{s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:b, s:I}", "events",
+			      (json_int_t)s->events, "events_by_kind", by_kind, "notifications",
+			      (json_int_t)s->notifications, "failures", (json_int_t)s->failures, "violations",
+			      (json_int_t)s->violations, "warnings", (json_int_t)s->warnings, "skipped",
+			      (json_int_t)s->skipped, "blank_lines", (json_int_t)s->blank_lines, "seconds", s->seconds,
+			      "passed", xb_report_passed(s, strict), "injected", (json_int_t)s->injected);
+	/* The seed as a string: JSON numbers lose precision beyond 2^53. */
+	char seed[24];
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->inject_seed);
+	if (o && s->inject_random)
+		json_object_set_new(o, "inject_seed", json_string(seed));
+	return o;
 }
 
 int xb_report_json_finish(struct xb_report_json *r, const struct xb_replay_summary *s, int strict, FILE *out)

@@ -104,7 +104,17 @@ static void notification(void *ctx, const struct xb_notification *n)
 		}
 		c->failure_text = joined("violation: ", n->violations, n->nviolations);
 	}
-	c->system_out = joined("warning: ", n->warnings, n->nwarnings);
+	char *warnings = joined("warning: ", n->warnings, n->nwarnings);
+	char *injected = joined("injected: ", n->injected, n->ninjected);
+	if (warnings && injected) {
+		size_t len = strlen(warnings) + strlen(injected) + 1;
+		if ((c->system_out = malloc(len)))
+			snprintf(c->system_out, len, "%s%s", warnings, injected);
+		free(warnings);
+		free(injected);
+	} else {
+		c->system_out = warnings ? warnings : injected;
+	}
 }
 
 struct xb_report_junit *xb_report_junit_new(const char *trace, int strict, struct xb_replay_sink *sink)

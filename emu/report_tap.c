@@ -28,6 +28,7 @@ static void notification(void *ctx, const struct xb_notification *n)
 	fprintf(t->out, "  ---\n  hr: \"%s\"\n  calls: %zu\n", xb_hresult_format(n->hr, code), n->calls);
 	yaml_lines(t->out, "violations", n->violations, n->nviolations);
 	yaml_lines(t->out, "warnings", n->warnings, n->nwarnings);
+	yaml_lines(t->out, "injected", n->injected, n->ninjected);
 	fputs("  ...\n", t->out);
 }
 

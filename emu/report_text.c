@@ -41,6 +41,8 @@ static void print_record(struct xb_report_text *t, const struct xb_notification 
 		fprintf(t->out, "          violation: %s\n", n->violations[i]);
 	for (size_t i = 0; i < n->nwarnings; i++)
 		fprintf(t->out, "          warning: %s\n", n->warnings[i]);
+	for (size_t i = 0; i < n->ninjected; i++)
+		fprintf(t->out, "          injected: %s\n", n->injected[i]);
 }
 
 static void notification(void *ctx, const struct xb_notification *n)
@@ -91,6 +93,13 @@ void xb_report_text_summary(struct xb_report_text *t, const struct xb_replay_sum
 	fputs(*sep == ',' ? ")\n" : "\n", t->out);
 	fprintf(t->out, "notifications: %zu, failures: %zu, violations: %zu, warnings: %zu\n", s->notifications,
 		s->failures, s->violations, s->warnings);
+	if (s->injected || s->inject_random) {
+		fprintf(t->out, "faults injected: %zu", s->injected);
+		if (s->inject_random)
+			fprintf(t->out, " (random seed %llu: add seed=%llu to --inject to repeat)",
+				(unsigned long long)s->inject_seed, (unsigned long long)s->inject_seed);
+		fputc('\n', t->out);
+	}
 	if (s->skipped || s->blank_lines)
 		fprintf(t->out, "skipped malformed events: %zu, blank lines: %zu\n", s->skipped, s->blank_lines);
 	fprintf(t->out, "time: %.3f s", s->seconds);

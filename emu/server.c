@@ -37,11 +37,27 @@ static struct server *impl_from(ICertServerExit *iface)
 	return (struct server *)((char *)iface - offsetof(struct server, ICertServerExit_iface));
 }
 
+/* Whether the calling thread's current call was failed by fault injection (set by fault, read by report). */
+static _Thread_local int call_injected;
+
+/*
+ * The engine's fault injection for this call: S_OK to go on, or the
+ * HRESULT to fail it with, before it has any effect (no cursor moves, no
+ * context changes, nothing is allocated).
+ */
+static HRESULT fault(struct server *s, const char *method, const char *name, LONG context)
+{
+	HRESULT hr = xb_engine_fault(s->engine, method, name, context);
+	call_injected = FAILED(hr);
+	return hr;
+}
+
 /* Tells the engine's observer about a call (and the BSTR it handed out, if any); returns its result. */
 static HRESULT report_bstr(struct server *s, const char *method, const char *name, LONG type, HRESULT hr,
 			   const void *bstr)
 {
-	struct xb_server_call call = {s->context, method, name, type, hr, SUCCEEDED(hr) ? bstr : NULL};
+	struct xb_server_call call = {s->context, method, name, type, hr, SUCCEEDED(hr) ? bstr : NULL, call_injected};
+	call_injected = 0;
 	xb_engine_observe(s->engine, &call);
 	return hr;
 }
@@ -265,8 +281,8 @@ static const struct xb_prop *module_location_property(void)
 static HRESULT STDMETHODCALLTYPE server_SetContext(ICertServerExit *iface, LONG Context)
 {
 	struct server *s = impl_from(iface);
-	HRESULT hr = S_OK;
-	if (Context != 0) {
+	HRESULT hr = fault(s, "SetContext", NULL, Context);
+	if (SUCCEEDED(hr) && Context != 0) {
 		if (xb_engine_lock_event(s->engine, Context))
 			xb_engine_unlock(s->engine);
 		else
@@ -277,7 +293,8 @@ static HRESULT STDMETHODCALLTYPE server_SetContext(ICertServerExit *iface, LONG 
 		s->ext_flags = 0;
 		s->ext_cursor = s->attr_cursor = CURSOR_CLOSED;
 	}
-	struct xb_server_call call = {Context, "SetContext", NULL, 0, hr, NULL};
+	struct xb_server_call call = {Context, "SetContext", NULL, 0, hr, NULL, call_injected};
+	call_injected = 0;
 	xb_engine_observe(s->engine, &call);
 	return hr;
 }
@@ -339,6 +356,8 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestProperty(ICertServerExit *ifac
 	struct server *s = impl_from(iface);
 	char *name;
 	HRESULT hr = begin_get(strPropertyName, PropertyType, pvarPropertyValue, &name);
+	if (SUCCEEDED(hr))
+		hr = fault(s, "GetRequestProperty", name, s->context);
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
@@ -384,6 +403,8 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateProperty(ICertServerExit *
 	struct server *s = impl_from(iface);
 	char *name;
 	HRESULT hr = begin_get(strPropertyName, PropertyType, pvarPropertyValue, &name);
+	if (SUCCEEDED(hr))
+		hr = fault(s, "GetCertificateProperty", name, s->context);
 	if (SUCCEEDED(hr)) {
 		const struct xb_prop *p = certificate_property(s, name, &hr);
 		if (SUCCEEDED(hr)) {
@@ -408,6 +429,8 @@ static HRESULT STDMETHODCALLTYPE server_GetRequestAttribute(ICertServerExit *ifa
 		*pstrAttributeValue = NULL;
 		name = utf8_name(strAttributeName, &hr);
 	}
+	if (SUCCEEDED(hr))
+		hr = fault(s, "GetRequestAttribute", name, s->context);
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
 		if (ev) {
@@ -470,6 +493,8 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateExtension(ICertServerExit 
 	struct server *s = impl_from(iface);
 	char *name;
 	HRESULT hr = begin_get(strExtensionName, Type, pvarValue, &name);
+	if (SUCCEEDED(hr))
+		hr = fault(s, "GetCertificateExtension", name, s->context);
 	s->ext_flags = 0;
 	if (SUCCEEDED(hr)) {
 		struct xb_event *ev = request_event(s, &hr);
@@ -493,8 +518,10 @@ static HRESULT STDMETHODCALLTYPE server_GetCertificateExtensionFlags(ICertServer
 	struct server *s = impl_from(iface);
 	HRESULT hr = E_POINTER;
 	if (pExtFlags) {
-		*pExtFlags = s->ext_flags;
-		hr = S_OK;
+		*pExtFlags = 0;
+		hr = fault(s, "GetCertificateExtensionFlags", NULL, s->context);
+		if (SUCCEEDED(hr))
+			*pExtFlags = s->ext_flags;
 	}
 	return report(s, "GetCertificateExtensionFlags", NULL, 0, hr);
 }
@@ -554,39 +581,51 @@ static HRESULT enum_close(size_t *cursor)
 static HRESULT STDMETHODCALLTYPE server_EnumerateExtensionsSetup(ICertServerExit *iface, LONG Flags)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateExtensionsSetup", NULL, 0, enum_setup(s, &s->ext_cursor, Flags));
+	HRESULT hr = fault(s, "EnumerateExtensionsSetup", NULL, s->context);
+	return report(s, "EnumerateExtensionsSetup", NULL, 0, SUCCEEDED(hr) ? enum_setup(s, &s->ext_cursor, Flags) : hr);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateExtensions(ICertServerExit *iface, BSTR *pstrExtensionName)
 {
 	struct server *s = impl_from(iface);
-	HRESULT hr = enum_next(s, &s->ext_cursor, 1, pstrExtensionName);
+	HRESULT hr = pstrExtensionName ? fault(s, "EnumerateExtensions", NULL, s->context) : S_OK;
+	if (SUCCEEDED(hr))
+		hr = enum_next(s, &s->ext_cursor, 1, pstrExtensionName);
+	else
+		*pstrExtensionName = NULL;
 	return report_bstr(s, "EnumerateExtensions", NULL, 0, hr, pstrExtensionName ? *pstrExtensionName : NULL);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateExtensionsClose(ICertServerExit *iface)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateExtensionsClose", NULL, 0, enum_close(&s->ext_cursor));
+	HRESULT hr = fault(s, "EnumerateExtensionsClose", NULL, s->context);
+	return report(s, "EnumerateExtensionsClose", NULL, 0, SUCCEEDED(hr) ? enum_close(&s->ext_cursor) : hr);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateAttributesSetup(ICertServerExit *iface, LONG Flags)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateAttributesSetup", NULL, 0, enum_setup(s, &s->attr_cursor, Flags));
+	HRESULT hr = fault(s, "EnumerateAttributesSetup", NULL, s->context);
+	return report(s, "EnumerateAttributesSetup", NULL, 0, SUCCEEDED(hr) ? enum_setup(s, &s->attr_cursor, Flags) : hr);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateAttributes(ICertServerExit *iface, BSTR *pstrAttributeName)
 {
 	struct server *s = impl_from(iface);
-	HRESULT hr = enum_next(s, &s->attr_cursor, 0, pstrAttributeName);
+	HRESULT hr = pstrAttributeName ? fault(s, "EnumerateAttributes", NULL, s->context) : S_OK;
+	if (SUCCEEDED(hr))
+		hr = enum_next(s, &s->attr_cursor, 0, pstrAttributeName);
+	else
+		*pstrAttributeName = NULL;
 	return report_bstr(s, "EnumerateAttributes", NULL, 0, hr, pstrAttributeName ? *pstrAttributeName : NULL);
 }
 
 static HRESULT STDMETHODCALLTYPE server_EnumerateAttributesClose(ICertServerExit *iface)
 {
 	struct server *s = impl_from(iface);
-	return report(s, "EnumerateAttributesClose", NULL, 0, enum_close(&s->attr_cursor));
+	HRESULT hr = fault(s, "EnumerateAttributesClose", NULL, s->context);
+	return report(s, "EnumerateAttributesClose", NULL, 0, SUCCEEDED(hr) ? enum_close(&s->attr_cursor) : hr);
 }
 
 static const ICertServerExitVtbl server_vtbl = {

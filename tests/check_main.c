@@ -49,6 +49,7 @@ int main(void)
 	srunner_add_suite(sr, suite_error());
 	srunner_add_suite(sr, suite_guid());
 	srunner_add_suite(sr, suite_hresult());
+	srunner_add_suite(sr, suite_inject());
 	srunner_add_suite(sr, suite_kit());
 	srunner_add_suite(sr, suite_loader());
 	srunner_add_suite(sr, suite_name());

@@ -30,6 +30,7 @@ Suite *suite_date(void);
 Suite *suite_error(void);
 Suite *suite_guid(void);
 Suite *suite_hresult(void);
+Suite *suite_inject(void);
 Suite *suite_kit(void);
 Suite *suite_loader(void);
 Suite *suite_name(void);
