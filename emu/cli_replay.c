@@ -37,6 +37,8 @@ static void replay_usage(FILE *out)
 	      "                        registry key; NAME:dword=N and NAME:multi=A;B too\n"
 	      "      --config STR      Initialize's strConfig (default: the trace's)\n"
 	      "  -k, --keep-going      report and skip malformed events instead of stopping\n"
+	      "  -j, --jobs N          deliver events from N threads at once, as a multi-threaded\n"
+	      "                        CA can (the report keeps the trace's order)\n"
 	      "      --inject SPEC     make chosen server calls fail (repeatable), e.g.\n"
 	      "                        error=E_OUTOFMEMORY,method=GetCertificateProperty,name=SerialNumber\n"
 	      "                        or error=RPC,random=0.05,seed=7 (see exitbench(1))\n"
@@ -100,7 +102,7 @@ static int add_setting(struct replay_args *a, const char *text)
 	return 0;
 }
 
-enum { OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP, OPT_INJECT };
+enum { OPT_JOBS = 'j', OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP, OPT_INJECT };
 
 static const struct option replay_options[] = {
 	{"module", required_argument, NULL, 'm'}, {"progid", required_argument, NULL, OPT_PROGID},
@@ -109,6 +111,7 @@ static const struct option replay_options[] = {
 	{"strict", no_argument, NULL, OPT_STRICT}, {"verbose", no_argument, NULL, 'v'},
 	{"json", required_argument, NULL, OPT_JSON}, {"junit", required_argument, NULL, OPT_JUNIT},
 	{"tap", no_argument, NULL, OPT_TAP}, {"inject", required_argument, NULL, OPT_INJECT},
+	{"jobs", required_argument, NULL, OPT_JOBS},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -127,7 +130,7 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *status)
 	int c;
 	optind = 1;
 	*status = XB_EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "m:kvh", replay_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:kvhj:", replay_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (add_module(a, optarg))
@@ -168,6 +171,16 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *status)
 		case OPT_TAP:
 			a->tap = 1;
 			break;
+		case OPT_JOBS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end || n > 256) {
+				xb_cli_error("--jobs %s: a number of threads from 1 to 256", optarg);
+				return -1;
+			}
+			a->opts.jobs = (unsigned)n;
+			break;
+		}
 		case OPT_INJECT: {
 			const char **grown = realloc(a->inject, (a->ninject + 1) * sizeof(*grown));
 			if (!grown)

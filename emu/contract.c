@@ -16,12 +16,18 @@ struct handed {
 /* At most this many protocol lines per delivery; the rest are counted. */
 #define MAX_PROTOCOL 16
 
-struct xb_contract {
-	pthread_mutex_t lock;
+/*
+ * One call into a module in progress, on one thread. Deliveries on several
+ * threads (concurrent replay) each have their own; server calls find theirs
+ * through the calling thread, frees of a BSTR search them all (a module may
+ * free on another thread what it got on one).
+ */
+struct delivery {
+	struct delivery *next;              /* in the contract's list of active ones */
 	struct handed *items;
 	size_t n, cap;
 	size_t calls;
-	long servers_before;
+	long servers_before;                /* this thread's live server objects at the start */
 	LONG context;                       /* the delivery's Notify context */
 	char protocol[MAX_PROTOCOL][192];   /* calls that broke the documented protocol */
 	size_t nprotocol;
@@ -29,7 +35,16 @@ struct xb_contract {
 	size_t ninjected;
 };
 
-/* The hook: a free of a BSTR we handed out settles it. */
+struct xb_contract {
+	pthread_mutex_t lock;
+	struct delivery *active;
+};
+
+/* The calling thread's delivery, if it is delivering. */
+static _Thread_local struct delivery current;
+static _Thread_local int delivering;
+
+/* The hook: a free of a BSTR we handed out settles it, whichever delivery handed it out. */
 static void on_free(void *ctx, xb_alloc_kind kind, const void *block, const char *tag)
 {
 	(void)tag;
@@ -37,10 +52,13 @@ static void on_free(void *ctx, xb_alloc_kind kind, const void *block, const char
 	if (kind != XB_ALLOC_BSTR)
 		return;
 	pthread_mutex_lock(&c->lock);
-	for (size_t i = c->n; i-- > 0;) {
-		if (c->items[i].bstr == block) {
-			c->items[i] = c->items[--c->n];
-			break;
+	for (struct delivery *d = c->active; d; d = d->next) {
+		for (size_t i = d->n; i-- > 0;) {
+			if (d->items[i].bstr == block) {
+				d->items[i] = d->items[--d->n];
+				pthread_mutex_unlock(&c->lock);
+				return;
+			}
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -64,7 +82,6 @@ void xb_contract_free(struct xb_contract *c)
 		return;
 	xb_alloc_set_hooks(NULL);
 	pthread_mutex_destroy(&c->lock);
-	free(c->items);
 	free(c);
 }
 
@@ -75,7 +92,7 @@ void xb_contract_free(struct xb_contract *c)
  * and E_POINTER (a NULL out pointer) to misuse. SetContext with another
  * event's context is misuse too, though the server accepts it.
  */
-static void check_protocol(struct xb_contract *c, const struct xb_server_call *call)
+static void check_protocol(struct delivery *d, const struct xb_server_call *call)
 {
 	const char *why = NULL;
 	if (call->injected)
@@ -83,12 +100,12 @@ static void check_protocol(struct xb_contract *c, const struct xb_server_call *c
 	char code[XB_HRESULT_BUFSIZE];
 	if (call->hr == E_UNEXPECTED || call->hr == E_INVALIDARG || call->hr == E_POINTER)
 		why = xb_hresult_format(call->hr, code);
-	else if (!strcmp(call->method, "SetContext") && call->context && call->context != c->context)
+	else if (!strcmp(call->method, "SetContext") && call->context && call->context != d->context)
 		why = "not the context of the Notify being delivered";
 	if (!why)
 		return;
-	if (c->nprotocol < MAX_PROTOCOL) {
-		char *line = c->protocol[c->nprotocol];
+	if (d->nprotocol < MAX_PROTOCOL) {
+		char *line = d->protocol[d->nprotocol];
 		if (call->name)
 			snprintf(line, 192, "%s(%s) broke the protocol: %s", call->method, call->name, why);
 		else if (!strcmp(call->method, "SetContext"))
@@ -96,49 +113,64 @@ static void check_protocol(struct xb_contract *c, const struct xb_server_call *c
 		else
 			snprintf(line, 192, "%s broke the protocol: %s", call->method, why);
 	}
-	c->nprotocol++;
+	d->nprotocol++;
+}
+
+/* Remembers a BSTR handed out; the list is the delivery's, but frees come under the contract lock. */
+static void hand_out(struct xb_contract *c, struct delivery *d, const struct xb_server_call *call)
+{
+	pthread_mutex_lock(&c->lock);
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? 2 * d->cap : 16;
+		struct handed *grown = realloc(d->items, cap * sizeof(*grown));
+		if (grown) {
+			d->items = grown;
+			d->cap = cap;
+		}
+	}
+	if (d->n < d->cap) {
+		struct handed *h = &d->items[d->n++];
+		h->bstr = call->bstr;
+		snprintf(h->what, sizeof(h->what), "%s(%s)", call->method, call->name ? call->name : "");
+	}
+	pthread_mutex_unlock(&c->lock);
 }
 
 void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call)
 {
-	pthread_mutex_lock(&c->lock);
-	c->calls++;
-	check_protocol(c, call);
+	/* A call from a thread that is not delivering (a module's own thread) has no delivery to charge. */
+	if (!delivering)
+		return;
+	struct delivery *d = &current;
+	d->calls++;
+	check_protocol(d, call);
 	if (call->injected) {
 		char code[XB_HRESULT_BUFSIZE];
-		if (c->ninjected < MAX_PROTOCOL)
-			snprintf(c->injected[c->ninjected], sizeof(c->injected[0]), "%s(%s): %s", call->method,
+		if (d->ninjected < MAX_PROTOCOL)
+			snprintf(d->injected[d->ninjected], sizeof(d->injected[0]), "%s(%s): %s", call->method,
 				 call->name ? call->name : "", xb_hresult_format(call->hr, code));
-		c->ninjected++;
+		d->ninjected++;
 	}
-	if (call->bstr) {
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? 2 * c->cap : 16;
-			struct handed *grown = realloc(c->items, cap * sizeof(*grown));
-			if (grown) {
-				c->items = grown;
-				c->cap = cap;
-			}
-		}
-		if (c->n < c->cap) {
-			struct handed *h = &c->items[c->n++];
-			h->bstr = call->bstr;
-			snprintf(h->what, sizeof(h->what), "%s(%s)", call->method, call->name ? call->name : "");
-		}
-	}
-	pthread_mutex_unlock(&c->lock);
+	if (call->bstr)
+		hand_out(c, d, call);
 }
 
 void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG context)
 {
+	(void)engine;
+	struct delivery *d = &current;
+	struct handed *items = d->items;
+	size_t cap = d->cap;
+	memset(d, 0, sizeof(*d));
+	d->items = items; /* kept from this thread's previous delivery */
+	d->cap = cap;
+	d->context = context;
+	d->servers_before = xb_engine_thread_servers();
 	pthread_mutex_lock(&c->lock);
-	c->calls = 0;
-	c->n = 0;
-	c->nprotocol = 0;
-	c->ninjected = 0;
-	c->context = context;
-	c->servers_before = xb_engine_live_servers(engine);
+	d->next = c->active;
+	c->active = d;
 	pthread_mutex_unlock(&c->lock);
+	delivering = 1;
 }
 
 /* Appends a formatted line to *lines. */
@@ -159,32 +191,54 @@ static HRESULT add_line(char ***lines, size_t *n, const char *fmt, ...)
 	return S_OK;
 }
 
+/* Takes d out of the active list (the BSTRs it still holds can no longer be settled). */
+static void retire(struct xb_contract *c, struct delivery *d)
+{
+	pthread_mutex_lock(&c->lock);
+	for (struct delivery **p = &c->active; *p; p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	delivering = 0;
+}
+
 HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, struct xb_notification *n)
 {
+	(void)engine;
+	struct delivery *d = &current;
+	retire(c, d);
 	HRESULT hr = S_OK;
-	pthread_mutex_lock(&c->lock);
-	n->calls = c->calls;
+	n->calls = d->calls;
 	char ***lines = &n->violations;
 	size_t *count = &n->nviolations;
-	for (size_t i = 0; i < c->nprotocol && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
-		hr = add_line(lines, count, "%s", c->protocol[i]);
-	if (c->nprotocol > MAX_PROTOCOL && SUCCEEDED(hr))
-		hr = add_line(lines, count, "%zu more calls broke the protocol", c->nprotocol - MAX_PROTOCOL);
-	for (size_t i = 0; i < c->n && SUCCEEDED(hr); i++)
-		hr = add_line(lines, count, "the BSTR returned by %s was not freed", c->items[i].what);
-	c->n = 0;
-	long alive = xb_engine_live_servers(engine) - c->servers_before;
+	for (size_t i = 0; i < d->nprotocol && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
+		hr = add_line(lines, count, "%s", d->protocol[i]);
+	if (d->nprotocol > MAX_PROTOCOL && SUCCEEDED(hr))
+		hr = add_line(lines, count, "%zu more calls broke the protocol", d->nprotocol - MAX_PROTOCOL);
+	for (size_t i = 0; i < d->n && SUCCEEDED(hr); i++)
+		hr = add_line(lines, count, "the BSTR returned by %s was not freed", d->items[i].what);
+	long alive = xb_engine_thread_servers() - d->servers_before;
 	if (alive > 0 && SUCCEEDED(hr))
 		hr = add_line(lines, count, "%ld ICertServerExit object%s created and not released", alive,
 			      alive == 1 ? " was" : "s were");
-	for (size_t i = 0; i < c->ninjected && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
-		hr = add_line(&n->injected, &n->ninjected, "%s", c->injected[i]);
-	if (c->ninjected > MAX_PROTOCOL && SUCCEEDED(hr))
-		hr = add_line(&n->injected, &n->ninjected, "%zu more faults", c->ninjected - MAX_PROTOCOL);
+	for (size_t i = 0; i < d->ninjected && i < MAX_PROTOCOL && SUCCEEDED(hr); i++)
+		hr = add_line(&n->injected, &n->ninjected, "%s", d->injected[i]);
+	if (d->ninjected > MAX_PROTOCOL && SUCCEEDED(hr))
+		hr = add_line(&n->injected, &n->ninjected, "%zu more faults", d->ninjected - MAX_PROTOCOL);
 	/* A module that handles an injected fault fails or goes on cleanly; anything else it did wrong is on it. */
-	if (c->ninjected && n->nviolations && SUCCEEDED(hr))
+	if (d->ninjected && n->nviolations && SUCCEEDED(hr))
 		hr = add_line(lines, count, "the module did not handle the injected fault%s (%s%s)",
-			      c->ninjected == 1 ? "" : "s", c->injected[0], c->ninjected > 1 ? ", ..." : "");
-	pthread_mutex_unlock(&c->lock);
+			      d->ninjected == 1 ? "" : "s", d->injected[0], d->ninjected > 1 ? ", ..." : "");
+	d->n = 0;
 	return hr;
+}
+
+void xb_contract_thread_exit(void)
+{
+	free(current.items);
+	current.items = NULL;
+	current.cap = current.n = 0;
 }

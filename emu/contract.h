@@ -25,7 +25,12 @@ void xb_contract_free(struct xb_contract *c);
 /* Call from the engine's observer: counts the call and remembers a BSTR it handed out. */
 void xb_contract_observe(struct xb_contract *c, const struct xb_server_call *call);
 
-/* Starts a delivery with its Notify context (0 for other calls): forgets counts, notes the server objects alive now. */
+/*
+ * Starts a delivery on the calling thread with its Notify context (0 for
+ * other calls): counts from zero, notes the thread's live server objects.
+ * Each thread delivers one call at a time; several threads may deliver at
+ * once.
+ */
 void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG context);
 
 /*
@@ -37,5 +42,8 @@ void xb_contract_begin(struct xb_contract *c, struct xb_engine *engine, LONG con
  * that the module did not handle them. Lines are malloc'd.
  */
 HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, struct xb_notification *n);
+
+/* Frees the calling thread's delivery buffers: call before a delivering thread ends. */
+void xb_contract_thread_exit(void);
 
 #endif

@@ -271,14 +271,24 @@ long xb_engine_live_servers(struct xb_engine *engine)
 	return atomic_load(&engine->live_servers);
 }
 
+/* Server objects created minus released on this thread: what one delivery's module did, under concurrency too. */
+static _Thread_local long thread_servers;
+
+long xb_engine_thread_servers(void)
+{
+	return thread_servers;
+}
+
 void xb_engine_server_born(struct xb_engine *engine)
 {
 	atomic_fetch_add(&engine->live_servers, 1);
+	thread_servers++;
 }
 
 void xb_engine_server_gone(struct xb_engine *engine)
 {
 	atomic_fetch_sub(&engine->live_servers, 1);
+	thread_servers--;
 }
 
 static _Thread_local const char *module_location;

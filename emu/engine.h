@@ -83,6 +83,8 @@ HRESULT xb_engine_fault(struct xb_engine *engine, const char *method, const char
 
 /* Server objects created on this engine and not yet released. */
 long xb_engine_live_servers(struct xb_engine *engine);
+/* Server objects created minus released by the calling thread (any engine). */
+long xb_engine_thread_servers(void);
 
 /* ---- used by the server object (server.c) ------------------------------ */
 

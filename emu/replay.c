@@ -7,26 +7,8 @@
 #include "engine.h"
 #include "event.h"
 #include "inject.h"
-#include "replay.h"
+#include "replay_private.h"
 #include "trace.h"
-
-/* A loaded module and what the replay keeps for it. */
-struct loaded {
-	struct xb_module *m;
-	char *location; /* its ModuleRegistryLocation */
-	LONG mask;      /* 0 when Initialize failed: it gets no events */
-};
-
-struct run {
-	const struct xb_replay_options *opts;
-	const struct xb_replay_sink *sink;
-	struct xb_replay_summary *summary;
-	struct xb_engine *engine;
-	struct xb_contract *contract;
-	struct xb_injector *injector;
-	struct loaded *modules;
-	int saw_shutdown;
-};
 
 static double now(void)
 {
@@ -40,12 +22,12 @@ static void observe(void *ctx, const struct xb_server_call *call)
 	xb_contract_observe(ctx, call);
 }
 
-static int bit_index(LONG kind)
+void xb_replay_count_event(struct run *r, LONG kind)
 {
+	r->summary->events++;
 	for (int i = 0; i < 10; i++)
 		if (kind == (LONG)1 << i)
-			return i;
-	return -1;
+			r->summary->events_by_kind[i]++;
 }
 
 static void free_lines(char **lines, size_t n)
@@ -55,8 +37,7 @@ static void free_lines(char **lines, size_t n)
 	free(lines);
 }
 
-/* Hands a finished record to the sink and counts it. */
-static void emit(struct run *r, struct xb_notification *n)
+void xb_replay_emit(struct run *r, struct xb_notification *n)
 {
 	if (!strcmp(n->method, "Notify"))
 		r->summary->notifications++;
@@ -72,8 +53,29 @@ static void emit(struct run *r, struct xb_notification *n)
 	free_lines(n->injected, n->ninjected);
 }
 
+/* Keeps a record for later (a batch) or hands it on now (no batch). */
+static void finish(struct run *r, struct xb_notification *n, struct batch *batch)
+{
+	if (!batch) {
+		xb_replay_emit(r, n);
+		return;
+	}
+	if (batch->n == batch->cap) {
+		size_t cap = batch->cap ? 2 * batch->cap : 4;
+		struct xb_notification *grown = realloc(batch->records, cap * sizeof(*grown));
+		if (!grown) {
+			xb_replay_emit(r, n); /* out of order rather than lost */
+			return;
+		}
+		batch->records = grown;
+		batch->cap = cap;
+	}
+	batch->records[batch->n++] = *n;
+}
+
 /* Delivers one event to one module, with the contract checks around it. */
-static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t ordinal, LONG context)
+static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t ordinal, LONG context,
+		    struct batch *batch)
 {
 	struct loaded *l = &r->modules[i];
 	struct xb_notification n = {.module = i, .method = "Notify", .event = ordinal, .kind = ev->kind,
@@ -90,7 +92,7 @@ static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t o
 	xb_contract_end(r->contract, r->engine, &n);
 	xb_engine_set_delivering(0);
 	xb_engine_set_module_location(NULL);
-	emit(r, &n);
+	finish(r, &n, batch);
 }
 
 /* Writes the module's --set values, then Initialize, GetDescription, GetManageModule. */
@@ -131,7 +133,7 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 	}
 	if (r->sink && r->sink->module_ready)
 		r->sink->module_ready(r->sink->ctx, i, l->m);
-	emit(r, &n);
+	xb_replay_emit(r, &n);
 	return S_OK;
 }
 
@@ -170,11 +172,10 @@ static void stop_module(struct run *r, size_t i)
 				n.nviolations++;
 		}
 	}
-	emit(r, &n);
+	xb_replay_emit(r, &n);
 }
 
-/* One event from the trace to every module whose mask has it. */
-static HRESULT dispatch(struct run *r, struct xb_event *ev, xb_error *err)
+HRESULT xb_replay_dispatch(struct run *r, struct xb_event *ev, size_t ordinal, xb_error *err, struct batch *batch)
 {
 	HRESULT hr = xb_event_validate(ev, r->opts->trace, err);
 	if (FAILED(hr))
@@ -188,15 +189,9 @@ static HRESULT dispatch(struct run *r, struct xb_event *ev, xb_error *err)
 		}
 		return hr;
 	}
-	size_t ordinal = ++r->summary->events;
-	int bit = bit_index(ev->kind);
-	if (bit >= 0)
-		r->summary->events_by_kind[bit]++;
 	for (size_t i = 0; i < r->opts->nmodules; i++)
 		if (r->modules[i].mask & ev->kind)
-			deliver(r, i, ev, ordinal, context);
-	if (ev->kind == EXITEVENT_SHUTDOWN)
-		r->saw_shutdown = 1;
+			deliver(r, i, ev, ordinal, context, batch);
 	xb_engine_end_event(r->engine, context);
 	/* A value the engine could not derive when a module asked (lazily) is the trace's fault. */
 	xb_error derive;
@@ -208,30 +203,42 @@ static HRESULT dispatch(struct run *r, struct xb_event *ev, xb_error *err)
 	return hr;
 }
 
-/* Reads and dispatches every event; under keep_going a malformed one is reported and skipped. */
+int xb_replay_settle(struct run *r, HRESULT hr, const xb_error *line_err, xb_error *err)
+{
+	if (SUCCEEDED(hr))
+		return 0;
+	if (r->opts->keep_going && hr == HRESULT_FROM_WIN32(ERROR_INVALID_DATA)) {
+		r->summary->skipped++;
+		if (r->sink && r->sink->skipped)
+			r->sink->skipped(r->sink->ctx, line_err);
+		return 0;
+	}
+	if (err && err->code == S_OK)
+		*err = *line_err;
+	return -1;
+}
+
+/* Reads and dispatches every event, one at a time; under keep_going a malformed one is reported and skipped. */
 static HRESULT run_events(struct run *r, struct xb_trace *t, xb_error *err)
 {
-	for (;;) {
+	if (r->opts->jobs > 1)
+		return xb_replay_events_parallel(r, t, err);
+	for (size_t ordinal = 1;; ordinal++) {
 		struct xb_event ev;
 		xb_error line_err;
 		xb_error_init(&line_err, r->opts->trace);
 		HRESULT hr = xb_trace_next(t, &ev, &line_err);
-		if (hr == S_OK)
-			hr = dispatch(r, &ev, &line_err);
-		else if (hr == S_FALSE)
+		if (hr == S_FALSE)
 			return S_OK;
-		xb_event_free(&ev);
-		if (SUCCEEDED(hr))
-			continue;
-		if (r->opts->keep_going && hr == HRESULT_FROM_WIN32(ERROR_INVALID_DATA)) {
-			r->summary->skipped++;
-			if (r->sink && r->sink->skipped)
-				r->sink->skipped(r->sink->ctx, &line_err);
-			continue;
+		if (hr == S_OK) {
+			r->saw_shutdown |= ev.kind == EXITEVENT_SHUTDOWN;
+			hr = xb_replay_dispatch(r, &ev, ordinal, &line_err, NULL);
+			if (SUCCEEDED(hr))
+				xb_replay_count_event(r, ev.kind);
 		}
-		if (err && err->code == S_OK)
-			*err = line_err;
-		return hr;
+		xb_event_free(&ev);
+		if (xb_replay_settle(r, hr, &line_err, err))
+			return hr;
 	}
 }
 
@@ -257,7 +264,7 @@ static HRESULT run_modules(struct run *r, struct xb_trace *t, xb_error *err)
 		struct xb_event shutdown = {.kind = EXITEVENT_SHUTDOWN};
 		for (size_t i = 0; i < r->opts->nmodules; i++)
 			if (r->modules[i].mask & EXITEVENT_SHUTDOWN)
-				deliver(r, i, &shutdown, 0, 0);
+				deliver(r, i, &shutdown, 0, 0, NULL);
 	}
 	for (size_t i = 0; i < started; i++)
 		if (r->modules[i].m && SUCCEEDED(hr))
@@ -312,6 +319,7 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 	}
 	free(r.modules);
 	xb_contract_free(r.contract);
+	xb_contract_thread_exit();
 	if (r.engine)
 		xb_engine_set_injector(r.engine, NULL);
 	xb_injector_free(r.injector);

@@ -46,6 +46,7 @@ struct xb_replay_options {
 	int keep_going;               /* count, report and skip malformed events instead of stopping */
 	const char *const *inject;    /* fault injection specifications (inject.h) */
 	size_t ninject;
+	unsigned jobs;                /* deliver events from this many threads at once (0, 1: one at a time) */
 };
 
 /* What the CA noticed one module do with one event (or with Initialize, or at unload). */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_suites.h"
+#include "base64.h"
 #include "replay.h"
 #include "trace.h"
 
@@ -329,6 +330,82 @@ START_TEST(replay_reports_a_module_that_does_not_load)
 }
 END_TEST
 
+/* A trace of n events (certissued with the leaf certificate, certpending, one bad line at bad_line if not 0). */
+static void write_long_trace(const char *path, int n, int bad_line)
+{
+	size_t len;
+	unsigned char *der = xb_read_fixture("leaf.der", &len);
+	char *b64 = xb_base64_encode(der, len);
+	free(der);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"format\": \"exitbench-trace\", \"version\": 1, \"config\": \"mask=0x2FF;read\"}\n", f);
+	for (int i = 0; i < n; i++) {
+		if (i + 2 == bad_line)
+			fputs("{\"event\": \"certpending\", \"request\": {\"RequestID\": 1.5}}\n", f);
+		else if (i % 3)
+			fprintf(f, "{\"event\": \"certpending\", \"request\": {\"RequestID\": %d}}\n", i);
+		else
+			fprintf(f,
+				"{\"event\": \"certissued\", \"request\": {\"RequestID\": %d}, "
+				"\"certificate\": {\"RawCertificate\": {\"base64\": \"%s\"}}}\n",
+				i, b64);
+	}
+	fclose(f);
+	free(b64);
+}
+
+/* The records of a replay as one text, without times. */
+static void replay_jobs(const char *path, unsigned jobs, int keep_going, char *out, size_t size,
+			struct xb_replay_summary *s)
+{
+	struct xb_replay_module module = {.spec = {.path = XB_RAW_EXIT_PATH}};
+	struct xb_replay_options opts = {.trace = path, .modules = &module, .nmodules = 1, .jobs = jobs,
+					 .keep_going = keep_going};
+	xb_error err;
+	xb_error_init(&err, NULL);
+	nrecords = 0;
+	ck_assert_int_eq(xb_replay_run(&opts, &sink, s, &err), S_OK);
+	size_t used = 0;
+	for (size_t i = 0; i < nrecords; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s\n", records[i]);
+}
+
+START_TEST(replay_concurrently_reports_in_order)
+{
+	char path[] = "/tmp/xb-replay-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_long_trace(path, 30, 0);
+	static char one[32 * 512], four[32 * 512];
+	struct xb_replay_summary s1, s4;
+	replay_jobs(path, 1, 0, one, sizeof(one), &s1);
+	raw_reset();
+	replay_jobs(path, 4, 0, four, sizeof(four), &s4);
+	/* The same records in the same order (contexts are numbered per run: the same too). */
+	ck_assert_str_eq(four, one);
+	ck_assert_uint_eq(s4.events, 30);
+	ck_assert_uint_eq(s4.notifications, s1.notifications);
+	ck_assert_uint_eq(s4.violations, 0);
+	/* Every event was read by the module: its call log has each request ID once. */
+	const char *calls = raw_calls();
+	for (int i = 0; i < 30; i++) {
+		char want[40];
+		snprintf(want, sizeof(want), "read RequestID=%d;", i);
+		ck_assert_msg(strstr(calls, want), "request %d not read", i);
+	}
+	/* With a bad line and --keep-going: skipped in its place, the rest delivered. */
+	write_long_trace(path, 30, 10);
+	nskipped = 0;
+	replay_jobs(path, 4, 1, four, sizeof(four), &s4);
+	ck_assert_uint_eq(s4.skipped, 1);
+	ck_assert_uint_eq(nskipped, 1);
+	ck_assert_uint_eq(s4.events, 29);
+	unlink(path);
+}
+END_TEST
+
 Suite *suite_replay(void)
 {
 	Suite *s = suite_create("replay");
@@ -343,6 +420,7 @@ Suite *suite_replay(void)
 		{"xb_setting_parse", setting_parse_errors},
 		{"xb_replay_run_two_modules", replay_two_modules_in_order},
 		{"xb_replay_run_no_module", replay_reports_a_module_that_does_not_load},
+		{"xb_replay_run_jobs", replay_concurrently_reports_in_order},
 	};
 	XB_ADD_CASES(s, cases, setup, teardown);
 	return s;

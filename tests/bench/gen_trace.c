@@ -133,7 +133,7 @@ static void put_header(FILE *out, const char *ca_pem)
 	      "\"CAType\": 0, \"CertCount\": 1, \"SanitizedCAName\": \"" CA_NAME "\", "
 	      "\"SanitizedShortName\": \"" CA_NAME "\", \"MachineDNSName\": \"ca01.corp.local\", "
 	      "\"ModuleRegistryLocation\": \"SYSTEM\\\\CurrentControlSet\\\\Services\\\\CertSvc\\\\Configuration\\\\"
-	      CA_NAME "\\\\ExitModules\\\\Recorder.Exit\", \"fUseDS\": 1, \"CertState.0\": 3, \"CRLState.0\": 3, "
+	      CA_NAME "\\\\ExitModules\\\\Recorder.Exit\", \"fUseDS\": 1, \"fDeltaCRLsDisabled\": 1, \"CertState.0\": 3, \"CRLState.0\": 3, "
 	      "\"CRLIndex.0\": 0",
 	      out);
 	if (ca_pem) {

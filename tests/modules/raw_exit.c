@@ -23,6 +23,8 @@
  *     SerialNumber, logging "read RequestID=N" / "read SerialNumber=TEXT" or the HRESULT)
  *     leak (keep the SerialNumber BSTR: never freed) keep-server (never release the server)
  *     misuse (with read: also ask RequestID as a STRING, and SetContext(context + 1000))
+ *     racy (Notify counts events in a plain global, unsynchronised: a data race
+ *     under concurrent delivery, for the ThreadSanitizer test)
  * Every call is logged: raw_exit_calls() returns the log, raw_exit_reset()
  * clears it and drops the lock, raw_exit_objects() counts live objects.
  */
@@ -30,6 +32,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -317,7 +320,7 @@ static HRESULT manage_module_create(REFIID riid, void **ppv)
 struct steering {
 	LONG mask;
 	LONG init_hr, desc_hr, manage_hr, notify_hr;
-	int desc_null, manage_none, no_mask, lock, read, leak, keep_server, misuse;
+	int desc_null, manage_none, no_mask, lock, read, leak, keep_server, misuse, racy;
 	char desc[128];
 };
 
@@ -350,6 +353,7 @@ static const struct {
 	{"leak", OPT_FLAG, offsetof(struct steering, leak)},
 	{"keep-server", OPT_FLAG, offsetof(struct steering, keep_server)},
 	{"misuse", OPT_FLAG, offsetof(struct steering, misuse)},
+	{"racy", OPT_FLAG, offsetof(struct steering, racy)},
 	{"desc", OPT_TEXT, offsetof(struct steering, desc)},
 };
 
@@ -497,12 +501,20 @@ static void read_properties(const struct steering *s, LONG context)
 		ICertServerExit_Release(server);
 }
 
+/* The "racy" module's event count: deliberately without a lock or an atomic. */
+static long racy_events;
+
 static HRESULT STDMETHODCALLTYPE exit_module_Notify(ICertExit2 *iface, LONG event, LONG context)
 {
 	const struct steering *s = &exit_module_from_ICertExit2(iface)->steer;
 	log_call("Notify(0x%X,%d)", (unsigned)event, (int)context);
 	if (s->read && context != 0) /* context 0 (crlissued, shutdown) has no request to read */
 		read_properties(s, context);
+	if (s->racy) {
+		long seen = racy_events;
+		sched_yield(); /* widen the window, so overlapping deliveries really interleave */
+		racy_events = seen + 1;
+	}
 	return s->notify_hr;
 }
 
