@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "crash.h"
 #include "report.h"
 
 /* Everything the command line said, owned here. */
@@ -42,6 +43,10 @@ static void replay_usage(FILE *out)
 	      "      --inject SPEC     make chosen server calls fail (repeatable), e.g.\n"
 	      "                        error=E_OUTOFMEMORY,method=GetCertificateProperty,name=SerialNumber\n"
 	      "                        or error=RPC,random=0.05,seed=7 (see exitbench(1))\n"
+	      "      --isolate         run each module in a process of its own: a crash or\n"
+	      "                        abort becomes a failed result, the replay goes on\n"
+	      "      --timeout MS      fail a call into a module that takes longer than MS\n"
+	      "                        milliseconds (implies --isolate)\n"
 	      "      --strict          warnings fail the replay too\n"
 	      "  -v, --verbose         print every notification, not only the bad ones\n"
 	      "      --json FILE       write the JSON report to FILE (- for standard output)\n"
@@ -102,7 +107,10 @@ static int add_setting(struct replay_args *a, const char *text)
 	return 0;
 }
 
-enum { OPT_JOBS = 'j', OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP, OPT_INJECT };
+enum {
+	OPT_JOBS = 'j', OPT_PROGID = 256, OPT_CLSID, OPT_SET, OPT_CONFIG, OPT_STRICT, OPT_JSON, OPT_JUNIT, OPT_TAP,
+	OPT_INJECT, OPT_ISOLATE, OPT_TIMEOUT
+};
 
 static const struct option replay_options[] = {
 	{"module", required_argument, NULL, 'm'}, {"progid", required_argument, NULL, OPT_PROGID},
@@ -111,7 +119,8 @@ static const struct option replay_options[] = {
 	{"strict", no_argument, NULL, OPT_STRICT}, {"verbose", no_argument, NULL, 'v'},
 	{"json", required_argument, NULL, OPT_JSON}, {"junit", required_argument, NULL, OPT_JUNIT},
 	{"tap", no_argument, NULL, OPT_TAP}, {"inject", required_argument, NULL, OPT_INJECT},
-	{"jobs", required_argument, NULL, OPT_JOBS},
+	{"jobs", required_argument, NULL, OPT_JOBS}, {"isolate", no_argument, NULL, OPT_ISOLATE},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 };
 
@@ -179,6 +188,19 @@ static int parse_args(int argc, char **argv, struct replay_args *a, int *status)
 				return -1;
 			}
 			a->opts.jobs = (unsigned)n;
+			break;
+		}
+		case OPT_ISOLATE:
+			a->opts.isolate = 1;
+			break;
+		case OPT_TIMEOUT: {
+			char *end;
+			unsigned long ms = strtoul(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end || ms > 86400000) {
+				xb_cli_error("--timeout %s: milliseconds, from 1 to 86400000", optarg);
+				return -1;
+			}
+			a->opts.timeout_ms = (unsigned)ms;
 			break;
 		}
 		case OPT_INJECT: {
@@ -294,6 +316,8 @@ static int finish_reports(struct replay_args *a, struct reports *r, const struct
 static int run_replay(struct replay_args *a)
 {
 	struct xb_report_text text = {.out = a->tap ? stderr : stdout, .verbose = a->verbose};
+	/* Without --isolate, a crashing module still says which call it was in. */
+	xb_crash_install();
 	if (isatty(STDERR_FILENO))
 		text.progress = stderr;
 	struct xb_replay_sink text_sink = {0}, sink = {0};

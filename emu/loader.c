@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "loader.h"
 
 /* Every bit certexit.h defines, EXITEVENT_STARTUP and EXITEVENT_CERTIMPORTED included. */
@@ -64,6 +65,7 @@ struct xb_module {
 	ULONG final_release;
 	char **warnings;
 	size_t nwarnings;
+	struct xb_bridge *bridge;       /* a Windows DLL run by exitbench-host.exe (bridge.h), else NULL */
 };
 
 static const char *const manage_names[XB_MANAGE_PROP_COUNT] = {
@@ -395,6 +397,7 @@ static void check_identity(struct xb_module *m)
 
 static void module_destroy(struct xb_module *m)
 {
+	xb_bridge_free(m->bridge);
 	free(m->path);
 	free(m->progid);
 	free(m->description);
@@ -438,6 +441,40 @@ static HRESULT resolve_class(struct xb_module *m, const struct xb_module_spec *s
 	return hr;
 }
 
+/*
+ * A Windows DLL: exitbench-host.exe under Wine registers and activates it
+ * as regsvr32 and certsrv would (bridge.h); the object here is its proxy,
+ * which the rest of the loader uses as any other.
+ */
+static HRESULT load_dll(struct xb_module *m, const struct xb_module_spec *spec, struct xb_module **out, xb_error *err)
+{
+	char resolved[PATH_MAX];
+	struct xb_module_spec absolute = *spec;
+	struct xb_bridge_module info;
+	HRESULT hr = realpath(spec->path, resolved) ? S_OK
+						    : xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
+								   "realpath: %s", strerror(errno));
+	if (SUCCEEDED(hr) && !(m->path = strdup(resolved)))
+		hr = xb_error_set(err, E_OUTOFMEMORY, 0, "out of memory");
+	absolute.path = resolved;
+	if (SUCCEEDED(hr))
+		hr = xb_bridge_load(&absolute, &m->bridge, &info, err);
+	if (SUCCEEDED(hr) && info.progid && !(m->progid = strdup(info.progid)))
+		hr = xb_error_set(err, E_OUTOFMEMORY, 0, "out of memory");
+	if (FAILED(hr)) {
+		xb_module_free(m);
+		return hr;
+	}
+	set_clsid(m, &info.clsid);
+	m->obj.exit = info.object;
+	m->is_exit2 = info.is_exit2;
+	for (size_t i = 0; i < info.nwarnings; i++)
+		warn(m, "%s", info.warnings[i]);
+	check_identity(m);
+	*out = m;
+	return S_OK;
+}
+
 HRESULT xb_module_load(const struct xb_module_spec *spec, struct xb_module **out, xb_error *err)
 {
 	if (out)
@@ -450,6 +487,8 @@ HRESULT xb_module_load(const struct xb_module_spec *spec, struct xb_module **out
 	struct xb_module *m = module_new(spec);
 	if (!m)
 		return xb_error_set(err, E_OUTOFMEMORY, 0, "out of memory");
+	if (xb_bridge_is_pe(spec->path))
+		return load_dll(m, spec, out, err);
 	HRESULT hr = open_library(m, spec->path, err);
 	if (SUCCEEDED(hr))
 		hr = check_exports(m, err);
@@ -459,6 +498,28 @@ HRESULT xb_module_load(const struct xb_module_spec *spec, struct xb_module **out
 		hr = activate(m, err);
 	if (FAILED(hr)) {
 		xb_module_free(m);
+		return hr;
+	}
+	check_identity(m);
+	*out = m;
+	return S_OK;
+}
+
+HRESULT xb_module_activate_class(REFCLSID clsid, const char *name, struct xb_module **out, xb_error *err)
+{
+	if (out)
+		*out = NULL;
+	if (!clsid || !out)
+		return xb_error_set(err, E_INVALIDARG, 0, "no CLSID given");
+	struct xb_module_spec spec = {0};
+	struct xb_module *m = module_new(&spec);
+	if (!m)
+		return xb_error_set(err, E_OUTOFMEMORY, 0, "out of memory");
+	set_clsid(m, clsid);
+	HRESULT hr = name && !(m->progid = strdup(name)) ? xb_error_set(err, E_OUTOFMEMORY, 0, "out of memory")
+							 : activate(m, err);
+	if (FAILED(hr)) {
+		module_destroy(m);
 		return hr;
 	}
 	check_identity(m);
@@ -617,22 +678,26 @@ HRESULT xb_module_notify(struct xb_module *m, LONG event, LONG context, HRESULT 
 
 void xb_module_unload(struct xb_module *m)
 {
-	if (!m || !m->handle)
-		return;
+	if (!m || (!m->handle && !m->obj.exit))
+		return; /* unloaded already (a class activated without a library has no handle) */
 	if (m->obj.exit) {
 		m->final_release = ICertExit_Release(m->obj.exit);
 		m->obj.exit = NULL;
 		if (m->final_release)
 			warn(m, "the final Release returned %lu: the module still counts references to its object",
 			     (unsigned long)m->final_release);
-		m->can_unload = m->can_unload_now ? m->can_unload_now() : HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
-		if (m->can_unload_now && m->can_unload != S_OK)
+		m->can_unload = m->bridge	   ? xb_bridge_can_unload(m->bridge) /* asked in the host, right after */
+				: m->can_unload_now ? m->can_unload_now()
+						    : HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND);
+		if ((m->can_unload_now || (m->bridge && m->can_unload != HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND))) &&
+		    m->can_unload != S_OK)
 			warn(m, "DllCanUnloadNow returned %s after the final Release: objects or locks are still alive",
 			     HR(m->can_unload));
 	}
 	/* COM's own reference goes only if the module agrees; ours goes now either way. */
 	CoFreeUnusedLibraries();
-	dlclose(m->handle);
+	if (m->handle)
+		dlclose(m->handle);
 	m->handle = NULL;
 }
 
@@ -741,4 +806,34 @@ size_t xb_module_warning_count(const struct xb_module *m)
 const char *xb_module_warning(const struct xb_module *m, size_t i)
 {
 	return i < m->nwarnings ? m->warnings[i] : NULL;
+}
+
+void xb_module_get_info(const struct xb_module *m, struct xb_module_info *info)
+{
+	*info = (struct xb_module_info){
+		.path = m->path,
+		.progid = m->progid,
+		.clsid = m->clsid_text,
+		.is_exit2 = m->is_exit2,
+		.description = m->description,
+		.mask = m->mask,
+		.undefined_mask = m->undefined_bits,
+		.init_result = xb_module_init_result(m),
+		.registry_location = m->registry_location,
+		.warnings = (const char *const *)m->warnings,
+		.nwarnings = m->nwarnings,
+	};
+	for (int p = 0; p < XB_MANAGE_PROP_COUNT; p++)
+		info->manage[p] = m->manage[p];
+}
+
+void xb_module_set_engine(struct xb_module *m, struct xb_engine *engine)
+{
+	if (m && m->bridge)
+		xb_bridge_set_engine(m->bridge, engine);
+}
+
+HRESULT xb_module_take_faults(struct xb_module *m, char ***lines, size_t *n)
+{
+	return m && m->bridge ? xb_bridge_take_faults(m->bridge, lines, n) : S_OK;
 }

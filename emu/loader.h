@@ -65,6 +65,17 @@ struct xb_module;
 HRESULT xb_module_load(const struct xb_module_spec *spec, struct xb_module **out, xb_error *err);
 
 /*
+ * Activates a class whose class object the caller registered with
+ * CoRegisterClassObject (a module linked into the calling program), as
+ * xb_module_load does a file's class once resolved: CoCreateInstance,
+ * ICertExit2 else ICertExit. name (optional, copied) stands in for the
+ * ProgID. No library is involved: xb_module_path is NULL and unloading
+ * asks no DllCanUnloadNow (xb_module_can_unload then says
+ * HRESULT_FROM_WIN32(ERROR_PROC_NOT_FOUND)). Errors as xb_module_load's.
+ */
+HRESULT xb_module_activate_class(REFCLSID clsid, const char *name, struct xb_module **out, xb_error *err);
+
+/*
  * ICertExit::Initialize(config) once, then GetDescription and, for an
  * ICertExit2 whose Initialize succeeded, GetManageModule and its five
  * standard properties (docs/decisions.md, "Module loading"). Returns what
@@ -154,5 +165,46 @@ ULONG xb_module_final_release(const struct xb_module *m);
 /* The warnings noticed so far, in order; each one line for a person. */
 size_t xb_module_warning_count(const struct xb_module *m);
 const char *xb_module_warning(const struct xb_module *m, size_t i);
+
+/*
+ * What a replay reports about a loaded module, as plain data (no handle on
+ * the module), so that it can be handed to reporters and sent between
+ * processes (exitbench replay --isolate).
+ */
+struct xb_module_info {
+	const char *path;              /* absolute; NULL for a class activated without a library */
+	const char *progid;            /* NULL: none */
+	const char *clsid;             /* braced upper-case; NULL when never learnt (a module that died loading) */
+	int is_exit2;                  /* answered ICertExit2 */
+	const char *description;       /* GetDescription's text, NULL when none */
+	LONG mask;                     /* as xb_module_mask */
+	LONG undefined_mask;           /* as xb_module_undefined_mask_bits */
+	HRESULT init_result;           /* what Initialize returned (E_PENDING before it) */
+	const char *registry_location; /* ModuleRegistryLocation, NULL when not known yet */
+	const char *manage[XB_MANAGE_PROP_COUNT]; /* ICertManageModule's properties, NULL when absent */
+	const char *const *warnings;   /* as xb_module_warning */
+	size_t nwarnings;
+};
+
+/* Fills *info from m; every pointer is borrowed from m, valid until m is changed or freed. */
+void xb_module_get_info(const struct xb_module *m, struct xb_module_info *info);
+
+/* ---- Windows DLLs, run by exitbench-host.exe under Wine (bridge.h) ------ */
+
+struct xb_engine;
+/*
+ * The engine whose CA properties and events the module's calls read: a
+ * DLL's server calls are answered in its host from a snapshot of them.
+ * Borrowed. Nothing for a Linux module (it reaches the engine through COM).
+ */
+void xb_module_set_engine(struct xb_module *m, struct xb_engine *engine);
+/*
+ * Appends (malloc'd) one line per thing that went wrong outside the COM
+ * contract in the calling thread's calls into the module since it last
+ * asked: a DLL crashed (a structured exception its host caught), did not
+ * return in time, or its host ended. Nothing for a Linux module.
+ * S_OK or E_OUTOFMEMORY.
+ */
+HRESULT xb_module_take_faults(struct xb_module *m, char ***lines, size_t *n);
 
 #endif

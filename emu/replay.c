@@ -4,9 +4,12 @@
 #include <time.h>
 
 #include "contract.h"
+#include "crash.h"
 #include "engine.h"
 #include "event.h"
 #include "inject.h"
+#include "isolate.h"
+#include "ca_props.h"
 #include "replay_private.h"
 #include "trace.h"
 
@@ -51,6 +54,7 @@ void xb_replay_emit(struct run *r, struct xb_notification *n)
 	free_lines(n->violations, n->nviolations);
 	free_lines(n->warnings, n->nwarnings);
 	free_lines(n->injected, n->ninjected);
+	free_lines(n->backtrace, n->nbacktrace);
 }
 
 /* Keeps a record for later (a batch) or hands it on now (no batch). */
@@ -84,12 +88,16 @@ static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t o
 	xb_engine_set_module_location(l->location);
 	xb_engine_set_delivering(ev->kind);
 	xb_contract_begin(r->contract, r->engine, context);
+	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_NOTIFY,
+					 .kind = ev->kind, .event = ordinal, .line = ev->line, .context = context});
 	double start = now();
 	HRESULT called = xb_module_notify(l->m, ev->kind, context, &n.hr);
 	n.seconds = now() - start;
+	xb_crash_leave();
 	if (FAILED(called))
 		n.hr = called;
 	xb_contract_end(r->contract, r->engine, &n);
+	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
 	xb_engine_set_delivering(0);
 	xb_engine_set_module_location(NULL);
 	finish(r, &n, batch);
@@ -100,7 +108,11 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 {
 	const struct xb_replay_module *spec = &r->opts->modules[i];
 	struct loaded *l = &r->modules[i];
+	if (r->opts->only_module && r->opts->only_module != i + 1)
+		return S_OK; /* another process's module (isolation) */
+	xb_crash_enter(&(struct xb_call){.module = i, .path = spec->spec.path, .method = XB_CALL_LOAD});
 	HRESULT hr = xb_module_load(&spec->spec, &l->m, err);
+	xb_crash_leave();
 	if (FAILED(hr))
 		return hr;
 	const char *name = xb_module_progid(l->m) ? xb_module_progid(l->m) : xb_module_clsid(l->m);
@@ -109,6 +121,7 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 	if (!l->location)
 		return E_OUTOFMEMORY;
 	xb_module_set_registry_location(l->m, l->location);
+	xb_module_set_engine(l->m, r->engine); /* a DLL's calls are answered from this engine's snapshots */
 	hr = xb_settings_write(l->location, spec->settings, spec->nsettings, err);
 	if (FAILED(hr))
 		return hr;
@@ -116,10 +129,14 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 	struct xb_notification n = {.module = i, .method = "Initialize"};
 	xb_engine_set_module_location(l->location);
 	xb_contract_begin(r->contract, r->engine, 0);
+	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_INITIALIZE,
+					 .loaded = l->m});
 	double start = now();
 	n.hr = xb_module_initialize(l->m, config, &l->mask);
 	n.seconds = now() - start;
+	xb_crash_leave();
 	xb_contract_end(r->contract, r->engine, &n);
+	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
 	xb_engine_set_module_location(NULL);
 	if (FAILED(n.hr))
 		l->mask = 0;
@@ -131,8 +148,11 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 		if ((grown[n.nwarnings] = strdup(xb_module_warning(l->m, w))))
 			n.nwarnings++;
 	}
-	if (r->sink && r->sink->module_ready)
-		r->sink->module_ready(r->sink->ctx, i, l->m);
+	if (r->sink && r->sink->module_ready) {
+		struct xb_module_info info;
+		xb_module_get_info(l->m, &info);
+		r->sink->module_ready(r->sink->ctx, i, &info);
+	}
 	xb_replay_emit(r, &n);
 	return S_OK;
 }
@@ -144,10 +164,13 @@ static void stop_module(struct run *r, size_t i)
 	struct xb_notification n = {.module = i, .method = "Unload"};
 	xb_engine_set_module_location(l->location);
 	xb_contract_begin(r->contract, r->engine, 0);
+	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_UNLOAD});
 	double start = now();
 	xb_module_unload(l->m);
 	n.seconds = now() - start;
+	xb_crash_leave();
 	xb_contract_end(r->contract, r->engine, &n);
+	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
 	xb_engine_set_module_location(NULL);
 	n.hr = S_OK;
 	ULONG left = xb_module_final_release(l->m);
@@ -242,18 +265,24 @@ static HRESULT run_events(struct run *r, struct xb_trace *t, xb_error *err)
 	}
 }
 
-/* The CA name the module keys are under: SanitizedCAName, else the config. */
-static const char *ca_name_of(const struct xb_props *ca, const char *config)
+/*
+ * The CA name the module keys are under: the trace's SanitizedCAName, else
+ * the config sanitized as the engine derives SanitizedCAName (ca_props.c),
+ * so a recorded trace, which states it, replays under the same key. New string.
+ */
+static char *ca_name_of(const struct xb_props *ca, const char *config)
 {
 	const struct xb_prop *p = xb_props_find(ca, "SanitizedCAName");
-	return p && p->value.type == PROPTYPE_STRING && p->value.text[0] ? p->value.text : config;
+	if (p && p->value.type == PROPTYPE_STRING && p->value.text[0])
+		return strdup(p->value.text);
+	return xb_sanitize_ca_name(config);
 }
 
 static HRESULT run_modules(struct run *r, struct xb_trace *t, xb_error *err)
 {
 	const char *config = r->opts->config ? r->opts->config : xb_trace_config(t);
-	const char *ca_name = ca_name_of(xb_trace_ca(t), config);
-	HRESULT hr = S_OK;
+	char *ca_name = ca_name_of(xb_trace_ca(t), config);
+	HRESULT hr = ca_name ? S_OK : E_OUTOFMEMORY;
 	size_t started = 0;
 	for (; started < r->opts->nmodules && SUCCEEDED(hr); started++)
 		hr = start_module(r, started, ca_name, config, err);
@@ -269,6 +298,7 @@ static HRESULT run_modules(struct run *r, struct xb_trace *t, xb_error *err)
 	for (size_t i = 0; i < started; i++)
 		if (r->modules[i].m && SUCCEEDED(hr))
 			stop_module(r, i);
+	free(ca_name);
 	return hr;
 }
 
@@ -287,6 +317,8 @@ static HRESULT new_engine(struct run *r, struct xb_trace *t, xb_error *err)
 HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_replay_sink *sink,
 		      struct xb_replay_summary *summary, xb_error *err)
 {
+	if (opts->isolate || opts->timeout_ms)
+		return xb_isolate_run(opts, sink, summary, err);
 	memset(summary, 0, sizeof(*summary));
 	double start = now();
 	struct run r = {.opts = opts, .sink = sink, .summary = summary};
@@ -314,7 +346,13 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 	if (t)
 		summary->blank_lines = xb_trace_blank_lines(t);
 	for (size_t i = 0; r.modules && i < opts->nmodules; i++) {
+		int unloads = r.modules[i].m && xb_module_can_unload(r.modules[i].m) == E_PENDING; /* a run cut short */
+		if (unloads)
+			xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(r.modules[i].m),
+							 .method = XB_CALL_UNLOAD});
 		xb_module_free(r.modules[i].m);
+		if (unloads)
+			xb_crash_leave();
 		free(r.modules[i].location);
 	}
 	free(r.modules);

@@ -47,6 +47,9 @@ struct xb_replay_options {
 	const char *const *inject;    /* fault injection specifications (inject.h) */
 	size_t ninject;
 	unsigned jobs;                /* deliver events from this many threads at once (0, 1: one at a time) */
+	int isolate;                  /* each module in a child process of its own (docs/harness.md, isolate.h) */
+	unsigned timeout_ms;          /* bound on each call into a module, 0: none; implies isolate */
+	size_t only_module;           /* 1-based: load and deliver to this module only (the others are left out); 0: all */
 };
 
 /* What the CA noticed one module do with one event (or with Initialize, or at unload). */
@@ -66,13 +69,15 @@ struct xb_notification {
 	size_t nwarnings;
 	char **injected;      /* faults the engine injected into the module's calls (--inject) */
 	size_t ninjected;
+	char **backtrace;     /* where an isolated module crashed or hung, one frame a line (isolate.h) */
+	size_t nbacktrace;
 };
 
 /* Where results go. Every callback is optional. */
 struct xb_replay_sink {
 	void *ctx;
-	/* A module is loaded and initialized (or failed to, see the record). */
-	void (*module_ready)(void *ctx, size_t module, const struct xb_module *m);
+	/* A module is loaded and initialized (or failed to, see the record); m is borrowed for the call. */
+	void (*module_ready)(void *ctx, size_t module, const struct xb_module_info *m);
 	void (*notification)(void *ctx, const struct xb_notification *n);
 	/* A malformed event skipped under keep_going. */
 	void (*skipped)(void *ctx, const xb_error *err);
@@ -91,13 +96,16 @@ struct xb_replay_summary {
 	size_t injected;               /* faults injected */
 	int inject_random;             /* a random= rule was given: seed says how to repeat the run */
 	uint64_t inject_seed;
+	size_t not_delivered;          /* Notify calls not made because the module's process had died (isolate) */
 };
 
 /*
  * Runs the replay. Returns S_OK when it ran to the end (whatever the
  * modules did; the summary says), or a failure with err filled when it
  * could not: a trace or module that cannot be read or loaded, a malformed
- * event without keep_going, bad options.
+ * event without keep_going, bad options. With opts->isolate or
+ * opts->timeout_ms, every module runs in a child process of its own
+ * (isolate.h): the calling process must not have other threads then.
  */
 HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_replay_sink *sink,
 		      struct xb_replay_summary *summary, xb_error *err);

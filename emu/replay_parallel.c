@@ -7,7 +7,9 @@
  * workers take the oldest waiting slot and dispatch it into the slot's
  * batch; the reader reports slots strictly in trace order, so the report is
  * the same whatever the threads' timing (only which events overlap, and the
- * times, differ).
+ * times, differ). An event that changes the CA's context-0 values (a CRL
+ * published) runs alone, after the events before it and before those after
+ * it, so every event reads the CA as of its place in the trace.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -82,21 +84,35 @@ static int report_oldest(struct pool *p, size_t oldest, xb_error *err, HRESULT *
 	return stop;
 }
 
-/* Reads the next event into the newest slot: S_OK, S_FALSE at the end, or a read failure. */
+/* Reads the next event into the newest slot, not yet handed out: S_OK, S_FALSE at the end, or a read failure. */
 static HRESULT fill(struct pool *p, struct xb_trace *t, xb_error *line_err)
 {
 	struct slot *s = &p->slots[p->filled % p->nslots];
 	xb_error_init(line_err, p->r->opts->trace);
 	HRESULT hr = xb_trace_next(t, &s->ev, line_err);
-	if (hr != S_OK)
-		return hr;
-	p->r->saw_shutdown |= s->ev.kind == EXITEVENT_SHUTDOWN;
+	if (hr == S_OK)
+		p->r->saw_shutdown |= s->ev.kind == EXITEVENT_SHUTDOWN;
+	return hr;
+}
+
+/* Hands the newest slot to the workers. */
+static void hand_out(struct pool *p)
+{
 	pthread_mutex_lock(&p->lock);
+	struct slot *s = &p->slots[p->filled % p->nslots];
 	s->ordinal = ++p->filled;
 	s->state = SLOT_WAITING;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
-	return S_OK;
+}
+
+/* Reports every slot handed out so far, in order. 0, or -1 when the run must stop. */
+static int report_all(struct pool *p, size_t *reported, xb_error *err, HRESULT *hr)
+{
+	while (*reported < p->filled)
+		if (report_oldest(p, (*reported)++, err, hr))
+			return -1;
+	return 0;
 }
 
 /* Reads, hands out and reports every event; the run's result. */
@@ -112,17 +128,33 @@ static HRESULT pump(struct pool *p, struct xb_trace *t, xb_error *err)
 		HRESULT read = fill(p, t, &line_err);
 		if (read == S_FALSE)
 			break;
-		/* A line that does not read: reported in its turn, after the events before it. */
-		if (read != S_OK) {
-			while (reported < p->filled && !stopping)
-				stopping = report_oldest(p, reported++, err, &hr);
-			if (!stopping && xb_replay_settle(p->r, read, &line_err, err)) {
-				hr = read;
-				stopping = 1;
+		if (read == S_OK) {
+			/*
+			 * An event that changes the CA's context-0 values (a CRL published)
+			 * is a barrier, as on a CA: the events before it finish first, and
+			 * the ones after it start when it is done, so each reads the CA as
+			 * of its own place in the trace.
+			 */
+			int barrier = p->slots[p->filled % p->nslots].ev.ca.n > 0;
+			if (barrier)
+				stopping = report_all(p, &reported, err, &hr);
+			if (stopping) {
+				xb_event_free(&p->slots[p->filled % p->nslots].ev);
+				break;
 			}
+			hand_out(p);
+			if (barrier)
+				stopping = report_all(p, &reported, err, &hr);
+			continue;
+		}
+		/* A line that does not read: reported in its turn, after the events before it. */
+		stopping = report_all(p, &reported, err, &hr);
+		if (!stopping && xb_replay_settle(p->r, read, &line_err, err)) {
+			hr = read;
+			stopping = 1;
 		}
 	}
-	/* Let the workers finish what they have, and report it in order. */
+/* Let the workers finish what they have, and report it in order. */
 	pthread_mutex_lock(&p->lock);
 	p->stop = 1;
 	pthread_cond_broadcast(&p->work);

@@ -37,7 +37,7 @@ void xb_report_record_name(const struct xb_notification *n, char *buf, size_t si
 			 xb_report_kind_name(n->kind, kind));
 }
 
-static void fan_module(void *ctx, size_t i, const struct xb_module *m)
+static void fan_module(void *ctx, size_t i, const struct xb_module_info *m)
 {
 	const struct xb_report_fanout *f = ctx;
 	for (size_t k = 0; k < f->n; k++)

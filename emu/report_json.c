@@ -26,21 +26,21 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static void module_ready(void *ctx, size_t i, const struct xb_module *m)
+static void module_ready(void *ctx, size_t i, const struct xb_module_info *m)
 {
 	struct xb_report_json *r = ctx;
 	char code[XB_HRESULT_BUFSIZE];
 	json_t *manage = json_object();
 	for (int p = 0; p < XB_MANAGE_PROP_COUNT; p++)
-		json_object_set_new(manage, xb_manage_prop_name(p), string_or_null(xb_module_manage_property(m, p)));
+		json_object_set_new(manage, xb_manage_prop_name(p), string_or_null(m->manage[p]));
 	json_array_append_new(
 		r->modules,
-		json_pack("{s:I, s:s, s:o, s:s, s:s, s:o, s:I, s:s, s:o, s:o}", "module", (json_int_t)(i + 1), "path",
-			  xb_module_path(m), "progid", string_or_null(xb_module_progid(m)), "clsid", xb_module_clsid(m),
-			  "interface", xb_module_is_exit2(m) ? "ICertExit2" : "ICertExit", "description",
-			  string_or_null(xb_module_description(m)), "mask", (json_int_t)(ULONG)xb_module_mask(m),
-			  "initialize", xb_hresult_format(xb_module_init_result(m), code), "registry_location",
-			  string_or_null(xb_module_registry_location(m)), "manage", manage));
+		json_pack("{s:I, s:o, s:o, s:o, s:s, s:o, s:I, s:s, s:o, s:o}", "module", (json_int_t)(i + 1), "path",
+			  string_or_null(m->path), "progid", string_or_null(m->progid), "clsid",
+			  string_or_null(m->clsid), "interface", m->is_exit2 ? "ICertExit2" : "ICertExit",
+			  "description", string_or_null(m->description), "mask", (json_int_t)(ULONG)m->mask,
+			  "initialize", xb_hresult_format(m->init_result, code), "registry_location",
+			  string_or_null(m->registry_location), "manage", manage));
 }
 
 static void notification(void *ctx, const struct xb_notification *n)
@@ -56,6 +56,8 @@ static void notification(void *ctx, const struct xb_notification *n)
 			      n->seconds * 1e3, "calls", (json_int_t)n->calls, "violations",
 			      lines(n->violations, n->nviolations), "warnings", lines(n->warnings, n->nwarnings));
 	json_object_set_new(o, "injected", lines(n->injected, n->ninjected));
+	if (n->nbacktrace)
+		json_object_set_new(o, "backtrace", lines(n->backtrace, n->nbacktrace));
 	json_array_append_new(r->results, o);
 }
 
@@ -105,6 +107,8 @@ static json_t *summary_json(const struct xb_replay_summary *s, int strict)
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)s->inject_seed);
 	if (o && s->inject_random)
 		json_object_set_new(o, "inject_seed", json_string(seed));
+	if (o && s->not_delivered)
+		json_object_set_new(o, "not_delivered", json_integer((json_int_t)s->not_delivered));
 	return o;
 }
 

@@ -59,7 +59,7 @@ static struct suite *suite_of(struct xb_report_junit *r, size_t module)
 	return &r->suites[module];
 }
 
-static void module_ready(void *ctx, size_t i, const struct xb_module *m)
+static void module_ready(void *ctx, size_t i, const struct xb_module_info *m)
 {
 	struct xb_report_junit *r = ctx;
 	struct suite *s = suite_of(r, i);
@@ -67,11 +67,10 @@ static void module_ready(void *ctx, size_t i, const struct xb_module *m)
 		r->oom = 1;
 		return;
 	}
-	const char *progid = xb_module_progid(m);
-	size_t len = strlen(xb_module_path(m)) + (progid ? strlen(progid) : 0) + 8;
+	const char *progid = m->progid, *path = m->path ? m->path : "(no library)";
+	size_t len = strlen(path) + (progid ? strlen(progid) : 0) + 8;
 	if ((s->name = malloc(len)))
-		snprintf(s->name, len, "%s%s%s%s", progid ? progid : "", progid ? " (" : "", xb_module_path(m),
-			 progid ? ")" : "");
+		snprintf(s->name, len, "%s%s%s%s", progid ? progid : "", progid ? " (" : "", path, progid ? ")" : "");
 }
 
 static void notification(void *ctx, const struct xb_notification *n)
@@ -103,6 +102,18 @@ static void notification(void *ctx, const struct xb_notification *n)
 					 n->nviolations == 1 ? "" : "s");
 		}
 		c->failure_text = joined("violation: ", n->violations, n->nviolations);
+		char *frames = joined("backtrace: ", n->backtrace, n->nbacktrace);
+		if (frames && c->failure_text) {
+			size_t size = strlen(c->failure_text) + strlen(frames) + 1;
+			char *both = malloc(size);
+			if (both)
+				snprintf(both, size, "%s%s", c->failure_text, frames);
+			free(c->failure_text);
+			free(frames);
+			c->failure_text = both;
+		} else if (frames) {
+			c->failure_text = frames;
+		}
 	}
 	char *warnings = joined("warning: ", n->warnings, n->nwarnings);
 	char *injected = joined("injected: ", n->injected, n->ninjected);

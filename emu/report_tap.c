@@ -29,6 +29,7 @@ static void notification(void *ctx, const struct xb_notification *n)
 	yaml_lines(t->out, "violations", n->violations, n->nviolations);
 	yaml_lines(t->out, "warnings", n->warnings, n->nwarnings);
 	yaml_lines(t->out, "injected", n->injected, n->ninjected);
+	yaml_lines(t->out, "backtrace", n->backtrace, n->nbacktrace);
 	fputs("  ...\n", t->out);
 }
 

@@ -19,15 +19,14 @@ static void clear_progress(struct xb_report_text *t)
 	}
 }
 
-static void module_ready(void *ctx, size_t i, const struct xb_module *m)
+static void module_ready(void *ctx, size_t i, const struct xb_module_info *m)
 {
 	struct xb_report_text *t = ctx;
 	clear_progress(t);
-	const char *desc = xb_module_description(m);
-	fprintf(t->out, "module %zu: %s\n  %s %s, %s, description \"%s\", mask 0x%03lX\n", i + 1, xb_module_path(m),
-		xb_module_progid(m) ? xb_module_progid(m) : "(no ProgID)", xb_module_clsid(m),
-		xb_module_is_exit2(m) ? "ICertExit2" : "ICertExit", desc ? desc : "(none)",
-		(unsigned long)(ULONG)xb_module_mask(m));
+	fprintf(t->out, "module %zu: %s\n  %s %s, %s, description \"%s\", mask 0x%03lX\n", i + 1,
+		m->path ? m->path : "(no library)", m->progid ? m->progid : "(no ProgID)",
+		m->clsid ? m->clsid : "(no CLSID)", m->is_exit2 ? "ICertExit2" : "ICertExit",
+		m->description ? m->description : "(none)", (unsigned long)(ULONG)m->mask);
 }
 
 static void print_record(struct xb_report_text *t, const struct xb_notification *n)
@@ -43,6 +42,8 @@ static void print_record(struct xb_report_text *t, const struct xb_notification 
 		fprintf(t->out, "          warning: %s\n", n->warnings[i]);
 	for (size_t i = 0; i < n->ninjected; i++)
 		fprintf(t->out, "          injected: %s\n", n->injected[i]);
+	for (size_t i = 0; i < n->nbacktrace; i++)
+		fprintf(t->out, "          backtrace: %s\n", n->backtrace[i]);
 }
 
 static void notification(void *ctx, const struct xb_notification *n)
@@ -100,6 +101,9 @@ void xb_report_text_summary(struct xb_report_text *t, const struct xb_replay_sum
 				(unsigned long long)s->inject_seed, (unsigned long long)s->inject_seed);
 		fputc('\n', t->out);
 	}
+	if (s->not_delivered)
+		fprintf(t->out, "not delivered: %zu notification%s (the module had crashed or hung)\n", s->not_delivered,
+			s->not_delivered == 1 ? "" : "s");
 	if (s->skipped || s->blank_lines)
 		fprintf(t->out, "skipped malformed events: %zu, blank lines: %zu\n", s->skipped, s->blank_lines);
 	fprintf(t->out, "time: %.3f s", s->seconds);

@@ -32,6 +32,7 @@
 #include "exitbench/alloc.h"
 #include "exitbench/regstore.h"
 #include "exitbench/kit.h"
+#include "exitbench/kit_trace.h"
 
 XB_BEGIN_DECLS
 

@@ -160,10 +160,12 @@
 	X(ERROR_CANTWRITE, "The configuration registry key could not be written.") \
 	X(ERROR_KEY_DELETED, "Illegal operation attempted on a registry key that has been marked for deletion.") \
 	X(ERROR_CHILD_MUST_BE_VOLATILE, "Cannot create a stable subkey under a volatile parent key.") \
+	X(ERROR_PROCESS_ABORTED, "The process terminated unexpectedly.") \
 	X(ERROR_NO_UNICODE_TRANSLATION, "No mapping for the Unicode character exists in the target multi-byte code page.") \
 	X(ERROR_DLL_INIT_FAILED, "A dynamic link library (DLL) initialization routine failed.") \
 	X(ERROR_NOT_FOUND, "Element not found.") \
 	X(ERROR_TIMEOUT, "This operation returned because the timeout period expired.") \
+	X(ERROR_BAD_CONFIGURATION, "The configuration data for this product is corrupt. Contact your support personnel.") \
 	X(ERROR_DATATYPE_MISMATCH, "The data type of the value does not match the type requested.") \
 	X(ERROR_UNSUPPORTED_TYPE, "Data of this type is not supported.") \
 	X(RPC_S_SERVER_UNAVAILABLE, "The RPC server is unavailable.") \

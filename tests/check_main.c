@@ -40,19 +40,24 @@ int main(void)
 {
 	SRunner *sr = srunner_create(suite_abi());
 	srunner_add_suite(sr, suite_alloc());
+	srunner_add_suite(sr, suite_bridge());
 	srunner_add_suite(sr, suite_bstr());
 	srunner_add_suite(sr, suite_ca_props());
 	srunner_add_suite(sr, suite_cert_props());
 	srunner_add_suite(sr, suite_cert_edges());
+	srunner_add_suite(sr, suite_checklib());
 	srunner_add_suite(sr, suite_com());
 	srunner_add_suite(sr, suite_date());
 	srunner_add_suite(sr, suite_error());
+	srunner_add_suite(sr, suite_filepublish());
 	srunner_add_suite(sr, suite_guid());
 	srunner_add_suite(sr, suite_hresult());
 	srunner_add_suite(sr, suite_inject());
+	srunner_add_suite(sr, suite_isolate());
 	srunner_add_suite(sr, suite_kit());
 	srunner_add_suite(sr, suite_loader());
 	srunner_add_suite(sr, suite_name());
+	srunner_add_suite(sr, suite_recorder());
 	srunner_add_suite(sr, suite_registry());
 	srunner_add_suite(sr, suite_replay());
 	srunner_add_suite(sr, suite_request_props());

@@ -25,11 +25,11 @@ static size_t nrecords;
 static size_t nskipped;
 static char locations[4][256];
 
-static void on_module(void *ctx, size_t i, const struct xb_module *m)
+static void on_module(void *ctx, size_t i, const struct xb_module_info *m)
 {
 	(void)ctx;
 	if (i < 4)
-		snprintf(locations[i], sizeof(locations[i]), "%s", xb_module_registry_location(m));
+		snprintf(locations[i], sizeof(locations[i]), "%s", m->registry_location);
 }
 
 static void on_record(void *ctx, const struct xb_notification *n)
@@ -224,6 +224,7 @@ START_TEST(replay_writes_settings_under_the_module_key)
 {
 	struct xb_setting settings[3];
 	xb_error err;
+	xb_error_init(&err, NULL);
 	ck_assert_int_eq(xb_setting_parse("Directory=/srv/out", &settings[0], &err), S_OK);
 	ck_assert_int_eq(xb_setting_parse("Retries:dword=3", &settings[1], &err), S_OK);
 	ck_assert_int_eq(xb_setting_parse("Names:multi=a;b", &settings[2], &err), S_OK);

@@ -90,6 +90,21 @@ contains "$tmp/err" "none.so" "missing module"
 "$bin" replay --module "$hello" - <"$top_srcdir/emu/demo/demo.jsonl" >"$tmp/out" 2>&1 ||
 	fail "replay from standard input"
 
+# --jobs: events that publish CRLs are barriers, so concurrent delivery
+# publishes exactly what one-at-a-time delivery does (filepublish's files).
+filepublish=$top_builddir/modules/.libs/filepublish.so
+if [ -f "$filepublish" ]; then
+	mkdir -p "$tmp/fp1"
+	expect 0 "filepublish -j 1" "$bin" replay -j 1 -m "$filepublish" --set "Directory=$tmp/fp1" \
+		"$traces/valid/filepublish-crls.jsonl"
+	for round in 1 2 3; do
+		rm -rf "$tmp/fp4" && mkdir -p "$tmp/fp4"
+		expect 0 "filepublish -j 4" "$bin" replay -j 4 -m "$filepublish" --set "Directory=$tmp/fp4" \
+			"$traces/valid/filepublish-crls.jsonl"
+		diff -r "$tmp/fp1" "$tmp/fp4" >"$tmp/diff" || fail "filepublish -j 4 (round $round) published other files: $(head -c 400 "$tmp/diff")"
+	done
+fi
+
 # inspect --json agrees with openssl on serial, hash, validity and subject.
 expect 0 "inspect --json" "$bin" inspect --json "$fixtures/leaf.pem"
 serial=$(openssl x509 -in "$fixtures/leaf.pem" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f')

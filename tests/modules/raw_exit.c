@@ -25,6 +25,10 @@
  *     misuse (with read: also ask RequestID as a STRING, and SetContext(context + 1000))
  *     racy (Notify counts events in a plain global, unsynchronised: a data race
  *     under concurrent delivery, for the ThreadSanitizer test)
+ *     for the isolation tests, in Notify for the event kinds of MASK:
+ *     crash=MASK (a write through NULL), abort=MASK (abort()), hang=MASK (sleeps
+ *     forever), exit=MASK (exit(3)); crash-init and hang-init do the same in
+ *     Initialize, crash-unload in the final Release
  * Every call is logged: raw_exit_calls() returns the log, raw_exit_reset()
  * clears it and drops the lock, raw_exit_objects() counts live objects.
  */
@@ -39,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exitbench.h"
 
@@ -321,6 +326,8 @@ struct steering {
 	LONG mask;
 	LONG init_hr, desc_hr, manage_hr, notify_hr;
 	int desc_null, manage_none, no_mask, lock, read, leak, keep_server, misuse, racy;
+	LONG crash, abort_mask, hang, exit_mask;   /* event kinds to misbehave on in Notify */
+	int crash_init, hang_init, crash_unload;
 	char desc[128];
 };
 
@@ -354,6 +361,13 @@ static const struct {
 	{"keep-server", OPT_FLAG, offsetof(struct steering, keep_server)},
 	{"misuse", OPT_FLAG, offsetof(struct steering, misuse)},
 	{"racy", OPT_FLAG, offsetof(struct steering, racy)},
+	{"crash", OPT_LONG, offsetof(struct steering, crash)},
+	{"abort", OPT_LONG, offsetof(struct steering, abort_mask)},
+	{"hang", OPT_LONG, offsetof(struct steering, hang)},
+	{"exit", OPT_LONG, offsetof(struct steering, exit_mask)},
+	{"crash-init", OPT_FLAG, offsetof(struct steering, crash_init)},
+	{"hang-init", OPT_FLAG, offsetof(struct steering, hang_init)},
+	{"crash-unload", OPT_FLAG, offsetof(struct steering, crash_unload)},
 	{"desc", OPT_TEXT, offsetof(struct steering, desc)},
 };
 
@@ -424,12 +438,41 @@ static ULONG STDMETHODCALLTYPE exit_module_AddRef(ICertExit2 *iface)
 	return (ULONG)atomic_fetch_add(&exit_module_from_ICertExit2(iface)->refcount, 1) + 1;
 }
 
+/* Never set: a NULL the compiler cannot see through (a visible one may become a trap instruction). */
+static int *volatile null_pointer;
+
+/* The isolation tests' misbehaviour, for "crash=", "abort=", "hang=", "exit=" and their Initialize forms. */
+static void crash_now(void)
+{
+	*null_pointer = 1;
+}
+
+static void hang_now(void)
+{
+	for (;;)
+		sleep(1);
+}
+
+static void misbehave(const struct steering *s, LONG event)
+{
+	if (s->crash & event)
+		crash_now();
+	if (s->abort_mask & event)
+		abort();
+	if (s->exit_mask & event)
+		exit(3);
+	if (s->hang & event)
+		hang_now();
+}
+
 static ULONG STDMETHODCALLTYPE exit_module_Release(ICertExit2 *iface)
 {
 	struct exit_module *m = exit_module_from_ICertExit2(iface);
 	long left = atomic_fetch_sub(&m->refcount, 1) - 1;
 	if (!left) {
 		log_call("Release(final)");
+		if (m->steer.crash_unload)
+			crash_now();
 		free(m);
 		atomic_fetch_sub(&objects, 1);
 	}
@@ -447,6 +490,10 @@ static HRESULT STDMETHODCALLTYPE exit_module_Initialize(ICertExit2 *iface, const
 	if (!mask)
 		return E_POINTER;
 	parse_steering(&m->steer, text);
+	if (m->steer.crash_init)
+		crash_now();
+	if (m->steer.hang_init)
+		hang_now();
 	if (FAILED(m->steer.init_hr))
 		return m->steer.init_hr;
 	if (m->steer.lock && !atomic_exchange(&held_lock, 1))
@@ -508,6 +555,7 @@ static HRESULT STDMETHODCALLTYPE exit_module_Notify(ICertExit2 *iface, LONG even
 {
 	const struct steering *s = &exit_module_from_ICertExit2(iface)->steer;
 	log_call("Notify(0x%X,%d)", (unsigned)event, (int)context);
+	misbehave(s, event);
 	if (s->read && context != 0) /* context 0 (crlissued, shutdown) has no request to read */
 		read_properties(s, context);
 	if (s->racy) {

@@ -1,0 +1,410 @@
+/* exitbench-host.exe as a child process (bridge_proc.h). */
+#define _GNU_SOURCE /* pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bridge_proc.h"
+
+#define HOST_NAME "exitbench-host.exe"
+/* Wine may create its prefix on the first start: that takes seconds, not milliseconds. */
+#define START_TIMEOUT_MS (300 * 1000)
+#define DEFAULT_CALL_TIMEOUT_MS (60 * 1000)
+
+int xb_bridge_call_timeout(void)
+{
+	const char *text = getenv("EXITBENCH_HOST_TIMEOUT");
+	char *end;
+	double s = text && *text ? strtod(text, &end) : 0;
+	if (!text || !*text || *end || s <= 0 || s > 86400)
+		return DEFAULT_CALL_TIMEOUT_MS;
+	return (int)(s * 1000);
+}
+
+/* ---- finding Wine and the host ----------------------------------------- */
+
+static int executable(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* name as given when it has a slash, else the first match in PATH. */
+static int find_program(const char *name, char *out, size_t n)
+{
+	if (strchr(name, '/')) {
+		snprintf(out, n, "%s", name);
+		return executable(out);
+	}
+	const char *path = getenv("PATH");
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+		if ((size_t)snprintf(out, n, "%.*s/%s", (int)len, len ? path : ".", name) < n && executable(out))
+			return 1;
+		path += len + (path[len] == ':');
+	}
+	return 0;
+}
+
+static HRESULT find_wine(struct xb_bridge_proc *p, xb_error *err)
+{
+	const char *given = getenv("EXITBENCH_WINE");
+	if (given && *given) {
+		if (find_program(given, p->wine, sizeof(p->wine)))
+			return S_OK;
+		return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
+				    "cannot run a Windows DLL: EXITBENCH_WINE=%s is not an executable program", given);
+	}
+	if (find_program("wine", p->wine, sizeof(p->wine)) || find_program("wine64", p->wine, sizeof(p->wine)))
+		return S_OK;
+	return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
+			    "cannot run a Windows DLL: Wine is not installed (neither wine nor wine64 is in PATH; "
+			    "install Wine or set EXITBENCH_WINE)");
+}
+
+static int host_in(const char *dir, size_t len, char *out, size_t n)
+{
+	struct stat st;
+	return (size_t)snprintf(out, n, "%.*s/" HOST_NAME, (int)len, dir) < n && stat(out, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+static HRESULT find_host(struct xb_bridge_proc *p, xb_error *err)
+{
+	const char *given = getenv("EXITBENCH_HOST");
+	struct stat st;
+	if (given && *given) {
+		snprintf(p->host, sizeof(p->host), "%s", given);
+		if (stat(given, &st) == 0 && S_ISREG(st.st_mode))
+			return S_OK;
+		return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
+				    "cannot run a Windows DLL: EXITBENCH_HOST=%s is not a file", given);
+	}
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len > 0) {
+		self[len] = 0;
+		char *slash = strrchr(self, '/');
+		size_t dir = slash ? (size_t)(slash - self) : 0;
+		if (host_in(self, dir, p->host, sizeof(p->host)))
+			return S_OK;
+		/* an uninstalled program runs from .libs/ beside the directory it was built in */
+		if (dir >= 6 && !strncmp(self + dir - 6, "/.libs", 6) && host_in(self, dir - 6, p->host, sizeof(p->host)))
+			return S_OK;
+		self[dir] = 0;
+	} else {
+		snprintf(self, sizeof(self), "(unknown: /proc/self/exe unreadable)");
+	}
+	return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
+			    "cannot run a Windows DLL: " HOST_NAME " is not installed next to this program (in %s); "
+			    "build exitbench with x86_64-w64-mingw32-gcc installed, or set EXITBENCH_HOST", self);
+}
+
+/* ---- the child ------------------------------------------------------------ */
+
+static void describe_status(struct xb_bridge_proc *p, int status)
+{
+	if (WIFEXITED(status))
+		snprintf(p->exited, sizeof(p->exited), "exited with status %d%s", WEXITSTATUS(status),
+			 WEXITSTATUS(status) == 127 ? " (Wine could not be started)" : "");
+	else if (WIFSIGNALED(status))
+		snprintf(p->exited, sizeof(p->exited), "was killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(p->exited, sizeof(p->exited), "ended");
+}
+
+/* Reaps the child if it has ended (wait: wait up to ms for it). 1 when it is gone. */
+static int reap(struct xb_bridge_proc *p, int ms)
+{
+	if (!p->pid)
+		return 1;
+	for (int waited = 0;; waited += 10) {
+		int status;
+		pid_t got = waitpid(p->pid, &status, WNOHANG);
+		if (got == p->pid || (got < 0 && errno == ECHILD)) {
+			if (got == p->pid)
+				describe_status(p, status);
+			else
+				snprintf(p->exited, sizeof(p->exited), "ended");
+			p->pid = 0;
+			return 1;
+		}
+		if (waited >= ms)
+			return 0;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void close_pipes(struct xb_bridge_proc *p)
+{
+	if (p->to_host >= 0)
+		close(p->to_host);
+	if (p->from_host >= 0)
+		close(p->from_host);
+	p->to_host = p->from_host = -1;
+}
+
+void xb_bridge_proc_kill(struct xb_bridge_proc *p)
+{
+	close_pipes(p);
+	if (p->pid) {
+		kill(p->pid, SIGKILL);
+		int status;
+		if (waitpid(p->pid, &status, 0) == p->pid)
+			describe_status(p, status);
+		p->pid = 0;
+	}
+}
+
+static HRESULT spawn(struct xb_bridge_proc *p, xb_error *err)
+{
+	int down[2], up[2];
+	if (pipe2(down, O_CLOEXEC))
+		return xb_error_set(err, E_FAIL, 0, "cannot make a pipe: %s", strerror(errno));
+	if (pipe2(up, O_CLOEXEC)) {
+		close(down[0]), close(down[1]);
+		return xb_error_set(err, E_FAIL, 0, "cannot make a pipe: %s", strerror(errno));
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
+		return xb_error_set(err, E_FAIL, 0, "cannot start %s: %s", p->wine, strerror(errno));
+	}
+	if (pid == 0) {
+		/* The child: the pipes become its standard input and output; standard error stays ours. */
+		if (dup2(down[0], 0) < 0 || dup2(up[1], 1) < 0)
+			_exit(127);
+		/* Wine's own diagnostics would drown the report; a user who wants them sets WINEDEBUG. */
+		setenv("WINEDEBUG", getenv("WINEDEBUG") ? getenv("WINEDEBUG") : "-all", 1);
+		/* The BSTR cache off, so every SysFreeString reaches the allocator the host watches. */
+		setenv("OANOCACHE", "1", 1);
+		execl(p->wine, p->wine, p->host, (char *)NULL);
+		_exit(127);
+	}
+	close(down[0]);
+	close(up[1]);
+	p->pid = pid;
+	p->to_host = down[1];
+	p->from_host = up[0];
+	return S_OK;
+}
+
+/* ---- frames -------------------------------------------------------------- */
+
+/* Writes everything, without letting a dead reader's SIGPIPE kill the engine. 0 or -1. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	sigset_t pipe_only, old;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	int rc = 0;
+	while (n) {
+		ssize_t done = write(fd, p, n);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0) {
+			rc = -1;
+			break;
+		}
+		p += done;
+		n -= (size_t)done;
+	}
+	if (rc) {
+		/* Take the SIGPIPE this thread caused before unblocking, so it is never delivered. */
+		struct timespec zero = {0, 0};
+		sigtimedwait(&pipe_only, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Reads until p->in holds at least want bytes. 0; 1 at the end of the
+ * stream; 2 when the deadline passed; -1 out of memory or a read error.
+ */
+static int fill(struct xb_bridge_proc *p, size_t want, long long deadline)
+{
+	if (want > p->in_cap) {
+		size_t cap = p->in_cap ? p->in_cap : 65536;
+		while (cap < want)
+			cap *= 2;
+		unsigned char *grown = realloc(p->in, cap);
+		if (!grown)
+			return -1;
+		p->in = grown;
+		p->in_cap = cap;
+	}
+	while (p->in_n < want) {
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			if (left <= 0)
+				return 2;
+			struct pollfd pfd = {p->from_host, POLLIN, 0};
+			int ready = poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left);
+			if (ready < 0 && errno == EINTR)
+				continue;
+			if (ready == 0)
+				return 2;
+		}
+		ssize_t got = read(p->from_host, p->in + p->in_n, p->in_cap - p->in_n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			return 1;
+		p->in_n += (size_t)got;
+	}
+	return 0;
+}
+
+/* Drops the first n bytes of p->in (the message just used). */
+static void consume(struct xb_bridge_proc *p, size_t n)
+{
+	memmove(p->in, p->in + n, p->in_n - n);
+	p->in_n -= n;
+}
+
+static HRESULT gone(struct xb_bridge_proc *p, const char *during, char *why, size_t n)
+{
+	close_pipes(p);
+	reap(p, 2000);
+	if (p->pid)
+		xb_bridge_proc_kill(p);
+	snprintf(why, n, HOST_NAME " %s during %s", p->exited[0] ? p->exited : "closed its output", during);
+	return RPC_E_DISCONNECTED;
+}
+
+HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_request *q, struct xb_bridge_response *r,
+			    int timeout_ms, char *why, size_t n)
+{
+	const char *name = xb_bridge_type_name(q->type);
+	name = name ? name : "?";
+	memset(r, 0, sizeof(*r));
+	if (p->to_host < 0)
+		return gone(p, name, why, n);
+	if (xb_bridge_encode_request(&p->out, q)) {
+		snprintf(why, n, "the %s message cannot be encoded (over %u bytes, or out of memory)", name,
+			 XB_WIRE_MAX_MESSAGE);
+		return E_OUTOFMEMORY;
+	}
+	if (write_all(p->to_host, p->out.p, p->out.n))
+		return gone(p, name, why, n);
+	if (q->type == XB_MSG_BYE)
+		return S_OK;
+	xb_arena_free(&p->arena);
+	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int rc = fill(p, XB_WIRE_HEADER, deadline);
+	uint32_t length = 0;
+	if (rc == 0) {
+		length = (uint32_t)p->in[0] | (uint32_t)p->in[1] << 8 | (uint32_t)p->in[2] << 16 | (uint32_t)p->in[3] << 24;
+		char bad[200];
+		if (xb_bridge_check_length(length, bad, sizeof(bad))) {
+			snprintf(why, n, "the answer to %s is not a bridge message: %s", name, bad);
+			xb_bridge_proc_kill(p);
+			return RPC_E_SERVERFAULT;
+		}
+		rc = fill(p, XB_WIRE_HEADER + (size_t)length, deadline);
+	}
+	if (rc == 2) {
+		snprintf(why, n, "no answer to %s within %.3g s: " HOST_NAME " was stopped", name, timeout_ms / 1000.0);
+		xb_bridge_proc_kill(p);
+		return HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+	}
+	if (rc == 1)
+		return gone(p, name, why, n);
+	if (rc < 0) {
+		snprintf(why, n, "reading the answer to %s: %s", name, strerror(errno));
+		xb_bridge_proc_kill(p);
+		return E_OUTOFMEMORY;
+	}
+	char bad[200];
+	int failed = xb_bridge_decode_response(p->in + XB_WIRE_HEADER, length, r, &p->arena, bad, sizeof(bad));
+	consume(p, XB_WIRE_HEADER + (size_t)length);
+	if (failed) {
+		snprintf(why, n, "the answer to %s is unreadable: %s", name, bad);
+		xb_bridge_proc_kill(p);
+		return RPC_E_SERVERFAULT;
+	}
+	if (r->type == XB_MSG_BROKEN) {
+		snprintf(why, n, HOST_NAME " could not read %s: %s", name, r->error);
+		xb_bridge_proc_kill(p);
+		return RPC_E_SERVERFAULT;
+	}
+	unsigned expected = q->type == XB_MSG_HELLO ? XB_MSG_HELLO_OK
+			    : q->type == XB_MSG_LOAD ? XB_MSG_LOADED
+						      : XB_MSG_RESULT;
+	if (r->type != expected || (expected == XB_MSG_RESULT && r->answers != q->type)) {
+		snprintf(why, n, "%s was answered with %s", name, xb_bridge_type_name(r->type));
+		xb_bridge_proc_kill(p);
+		return RPC_E_SERVERFAULT;
+	}
+	return S_OK;
+}
+
+HRESULT xb_bridge_proc_start(struct xb_bridge_proc *p, xb_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->to_host = p->from_host = -1;
+	HRESULT hr = find_wine(p, err);
+	if (SUCCEEDED(hr))
+		hr = find_host(p, err);
+	if (SUCCEEDED(hr))
+		hr = spawn(p, err);
+	if (FAILED(hr))
+		return hr;
+	struct xb_bridge_request q = {.type = XB_MSG_HELLO, .version = XB_BRIDGE_VERSION};
+	struct xb_bridge_response r;
+	char why[400];
+	hr = xb_bridge_proc_call(p, &q, &r, START_TIMEOUT_MS, why, sizeof(why));
+	if (SUCCEEDED(hr) && r.version != XB_BRIDGE_VERSION) {
+		snprintf(why, sizeof(why), "%.200s speaks bridge protocol %lu, this exitbench %d: use the host built with it",
+			 p->host, (unsigned long)r.version, XB_BRIDGE_VERSION);
+		hr = RPC_E_SERVERFAULT;
+	}
+	if (FAILED(hr)) {
+		xb_error_set(err, hr, 0, "cannot start %.100s %.200s: %s", p->wine, p->host, why);
+		xb_bridge_proc_stop(p);
+		return hr;
+	}
+	snprintf(p->name, sizeof(p->name), "%s", r.host);
+	p->bstr_tracking = r.bstr_tracking;
+	return S_OK;
+}
+
+void xb_bridge_proc_stop(struct xb_bridge_proc *p)
+{
+	if (p->to_host >= 0) {
+		struct xb_bridge_request q = {.type = XB_MSG_BYE};
+		struct xb_bridge_response r;
+		char why[200];
+		xb_bridge_proc_call(p, &q, &r, 0, why, sizeof(why));
+	}
+	close_pipes(p);
+	if (!reap(p, 5000))
+		xb_bridge_proc_kill(p);
+	xb_wbuf_free(&p->out);
+	xb_arena_free(&p->arena);
+	free(p->in);
+	p->in = NULL;
+	p->in_n = p->in_cap = 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * exitbench-host.exe as a child process: finding Wine and the host,
+ * starting it with a pipe on its standard input and one on its standard
+ * output, one request/response round trip at a time with a time limit,
+ * and stopping it (docs/bridge-protocol.md). Linux only.
+ */
+#ifndef XB_EMU_BRIDGE_PROC_H
+#define XB_EMU_BRIDGE_PROC_H
+
+#include <sys/types.h>
+
+#include "bridge_proto.h"
+
+struct xb_bridge_proc {
+	pid_t pid;               /* 0 when not running */
+	int to_host, from_host;  /* our ends of the pipes, -1 when closed */
+	char wine[4096], host[4096];
+	struct xb_wbuf out;      /* the request being sent */
+	unsigned char *in;       /* what the host sent, not yet taken */
+	size_t in_n, in_cap;
+	struct xb_arena arena;   /* the last response's strings and arrays */
+	char exited[160];        /* how the host ended ("exited with status 3"), once it has */
+	char name[160];          /* what the host says it is (HELLO_OK) */
+	int bstr_tracking;       /* the host sees the module free BSTRs */
+};
+
+/*
+ * Finds Wine ($EXITBENCH_WINE, else wine, else wine64 in PATH) and the
+ * host ($EXITBENCH_HOST, else exitbench-host.exe next to the running
+ * program, or beside the directory of a libtool .libs program), starts it,
+ * and exchanges HELLO. On failure err says what is missing and how to
+ * provide it, and nothing is left running.
+ */
+HRESULT xb_bridge_proc_start(struct xb_bridge_proc *p, xb_error *err);
+
+/*
+ * Sends q and reads the response into *r (valid until the next call),
+ * waiting at most timeout_ms (< 0: forever). S_OK, or:
+ *   HRESULT_FROM_WIN32(ERROR_TIMEOUT)  no answer in time (the host is then stopped)
+ *   RPC_E_DISCONNECTED                 the host is gone (why says how it ended)
+ *   RPC_E_SERVERFAULT                  it answered BROKEN or something undecodable
+ *   E_OUTOFMEMORY
+ * with why (of size n) saying what happened.
+ */
+HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_request *q, struct xb_bridge_response *r,
+			    int timeout_ms, char *why, size_t n);
+
+/* Sends BYE, waits a moment for the host to exit, kills it otherwise, and frees everything. */
+void xb_bridge_proc_stop(struct xb_bridge_proc *p);
+
+/* Kills the host at once (a hang) and reaps it. */
+void xb_bridge_proc_kill(struct xb_bridge_proc *p);
+
+/* The per-call limit: $EXITBENCH_HOST_TIMEOUT seconds, else 60 s. In milliseconds. */
+int xb_bridge_call_timeout(void);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * exitbench-host.exe: the Windows side of the bridge (docs/bridge-protocol.md).
+ * It loads one exit module DLL as regsvr32 and certsrv do, serves the
+ * module's ICertServerExit calls from the event snapshots the engine sends,
+ * and answers each call into the module with what the module did. Built
+ * with mingw-w64; it depends on nothing but Windows system DLLs and is
+ * independent of the module kit, so it runs DLLs built with MSVC, C++ or
+ * ATL as well as ours.
+ *
+ * What the parts share; not an interface for anything else.
+ */
+#ifndef XB_EMU_HOST_HOST_H
+#define XB_EMU_HOST_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bridge_proto.h"
+
+/* ---- host_guard.c: structured exceptions as results ---------------------- */
+
+struct xb_host_exception {
+	DWORD code;
+	void *address;
+	char text[400]; /* "EXCEPTION_ACCESS_VIOLATION (0xC0000005) reading address 0x0 at crash.dll+0x1530" */
+};
+
+/* Installs the top-level exception filter the guard relies on. Once, at start. */
+void xb_host_guard_install(void);
+/*
+ * Calls fn(arg). 0 when it returned; 1 when a structured exception that no
+ * handler of the module's own took ended it, with *ex describing it (the
+ * call is abandoned where it was). One guarded call at a time, on one thread.
+ */
+int xb_host_guarded(void (*fn)(void *), void *arg, struct xb_host_exception *ex);
+
+/* ---- host_spy.c: which BSTRs the module frees ----------------------------- */
+
+/*
+ * Registers an IMallocSpy (with oleaut32's BSTR cache off), so every free
+ * of a BSTR block is seen, whichever way the module frees it. 1 when the
+ * spy is in place and its self-test saw a SysFreeString.
+ */
+int xb_host_spy_install(void);
+/* Forgets the BSTRs watched so far. */
+void xb_host_spy_reset(void);
+/* Watches a BSTR handed to the module; returns its slot. */
+size_t xb_host_spy_watch(BSTR b);
+/* Whether the BSTR of a slot has been freed (or reallocated) since it was watched. */
+int xb_host_spy_freed(size_t slot);
+
+/* ---- host_module.c: the module -------------------------------------------- */
+
+/* Loads the DLL of a LOAD request as regsvr32 and certsrv do; fills the LOADED response (strings static). */
+void xb_host_load(const struct xb_bridge_request *q, struct xb_bridge_response *r);
+/* Makes the module call a request asks for, fills r (answers, hr and the call-specific fields). */
+void xb_host_call_module(const struct xb_bridge_request *q, struct xb_bridge_response *r, struct xb_host_exception *ex,
+			 int *crashed);
+
+/* UTF-8 of a wide string in a static buffer of the caller (for messages). */
+const char *xb_host_utf8(const WCHAR *w, char *buf, size_t n);
+
+#endif
