@@ -105,6 +105,24 @@ if [ -f "$filepublish" ]; then
 	done
 fi
 
+# The sample modules under injected faults (isolated, so a crash is a
+# record): they may fail calls, which is how a module handles a fault, but
+# never leak, misuse the server or crash.
+for name in hello filepublish recorder; do
+	module=$top_builddir/modules/.libs/$name.so
+	[ -f "$module" ] || continue
+	for seed in 1 2 3; do
+		rm -rf "$tmp/inj" && mkdir -p "$tmp/inj"
+		"$bin" replay --isolate --module "$module" --set "Directory=$tmp/inj" --set "Output=$tmp/inj/rec.jsonl" \
+			--inject "error=E_OUTOFMEMORY,random=0.2,seed=$seed;error=CERTSRV_E_PROPERTY_EMPTY,random=0.2,seed=$seed" \
+			"$top_srcdir/emu/demo/demo.jsonl" >"$tmp/out" 2>"$tmp/err"
+		status=$?
+		[ $status -le 1 ] || fail "$name under injected faults (seed $seed): exit $status: $(tail -c 300 "$tmp/err")"
+		contains "$tmp/out" "violations: 0," "$name under injected faults (seed $seed)"
+		grep -q "crashed\|did not return" "$tmp/out" && fail "$name under injected faults (seed $seed) crashed or hung"
+	done
+done
+
 # inspect --json agrees with openssl on serial, hash, validity and subject.
 expect 0 "inspect --json" "$bin" inspect --json "$fixtures/leaf.pem"
 serial=$(openssl x509 -in "$fixtures/leaf.pem" -noout -serial | sed 's/^serial=//' | tr 'A-F' 'a-f')
