@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "contract.h"
+#include "trace.h"
 
 /* A BSTR handed to the module and not yet freed, and who handed it out. */
 struct handed {
@@ -35,9 +36,23 @@ struct delivery {
 	size_t ninjected;
 };
 
+/*
+ * A BSTR a module kept after the call that received it returned. Keeping
+ * one is allowed (an ATL module holds it in a CComBSTR member): a warning
+ * then, a leak only if it is still not freed when the module is unloaded.
+ */
+struct retained {
+	struct retained *next;
+	size_t module;
+	const void *bstr;
+	char what[160];  /* "GetCertificateProperty(SerialNumber)" */
+	char where[96];  /* "Notify certissued (event 2)" */
+};
+
 struct xb_contract {
 	pthread_mutex_t lock;
 	struct delivery *active;
+	struct retained *retained;
 };
 
 /* The calling thread's delivery, if it is delivering. */
@@ -61,6 +76,14 @@ static void on_free(void *ctx, xb_alloc_kind kind, const void *block, const char
 			}
 		}
 	}
+	for (struct retained **r = &c->retained; *r; r = &(*r)->next) {
+		if ((*r)->bstr == block) {
+			struct retained *gone = *r;
+			*r = gone->next;
+			free(gone);
+			break;
+		}
+	}
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -81,6 +104,11 @@ void xb_contract_free(struct xb_contract *c)
 	if (!c)
 		return;
 	xb_alloc_set_hooks(NULL);
+	while (c->retained) {
+		struct retained *next = c->retained->next;
+		free(c->retained);
+		c->retained = next;
+	}
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -191,6 +219,66 @@ static HRESULT add_line(char ***lines, size_t *n, const char *fmt, ...)
 	return S_OK;
 }
 
+/* Where a record's call stands, for a retained BSTR's message: "Notify certissued (event 2)". */
+static void describe_call(const struct xb_notification *n, char *buf, size_t size)
+{
+	const char *kind = n->kind ? xb_event_kind_name(n->kind) : NULL;
+	if (kind && n->event)
+		snprintf(buf, size, "%s %s (event %zu)", n->method, kind, n->event);
+	else if (kind)
+		snprintf(buf, size, "%s %s", n->method, kind);
+	else
+		snprintf(buf, size, "%s", n->method);
+}
+
+/*
+ * The BSTRs a call left unfreed: kept (a warning) after Initialize or
+ * Notify, a leak after the final Release, when the module's BSTRs kept
+ * from earlier calls that are still not freed are leaks too.
+ */
+static HRESULT settle_bstrs(struct xb_contract *c, struct delivery *d, struct xb_notification *n)
+{
+	HRESULT hr = S_OK;
+	int unload = !strcmp(n->method, "Unload");
+	char where[96];
+	describe_call(n, where, sizeof(where));
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < d->n && SUCCEEDED(hr); i++) {
+		if (unload) {
+			hr = add_line(&n->violations, &n->nviolations, "the BSTR returned by %s was not freed",
+				      d->items[i].what);
+			continue;
+		}
+		struct retained *r = calloc(1, sizeof(*r));
+		if (!r) {
+			hr = E_OUTOFMEMORY;
+			break;
+		}
+		r->module = n->module;
+		r->bstr = d->items[i].bstr;
+		snprintf(r->what, sizeof(r->what), "%s", d->items[i].what);
+		snprintf(r->where, sizeof(r->where), "%s", where);
+		r->next = c->retained;
+		c->retained = r;
+		hr = add_line(&n->warnings, &n->nwarnings,
+			      "the BSTR returned by %s was kept after %s returned (a leak unless freed before unload)",
+			      r->what, n->method);
+	}
+	for (struct retained **r = &c->retained; unload && *r && SUCCEEDED(hr);) {
+		if ((*r)->module != n->module) {
+			r = &(*r)->next;
+			continue;
+		}
+		struct retained *gone = *r;
+		hr = add_line(&n->violations, &n->nviolations, "the BSTR returned by %s in %s was never freed", gone->what,
+			      gone->where);
+		*r = gone->next;
+		free(gone);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return hr;
+}
+
 /* Takes d out of the active list (the BSTRs it still holds can no longer be settled). */
 static void retire(struct xb_contract *c, struct delivery *d)
 {
@@ -218,8 +306,7 @@ HRESULT xb_contract_end(struct xb_contract *c, struct xb_engine *engine, struct 
 		hr = add_line(lines, count, "%s", d->protocol[i]);
 	if (d->nprotocol > MAX_PROTOCOL && SUCCEEDED(hr))
 		hr = add_line(lines, count, "%zu more calls broke the protocol", d->nprotocol - MAX_PROTOCOL);
-	for (size_t i = 0; i < d->n && SUCCEEDED(hr); i++)
-		hr = add_line(lines, count, "the BSTR returned by %s was not freed", d->items[i].what);
+	hr = settle_bstrs(c, d, n);
 	long alive = xb_engine_thread_servers() - d->servers_before;
 	if (alive > 0 && SUCCEEDED(hr))
 		hr = add_line(lines, count, "%ld ICertServerExit object%s created and not released", alive,
