@@ -10,6 +10,12 @@
 #include "bridge_proc.h"
 #include "bridge_snapshot.h"
 
+/* A Linux BSTR standing for one the module kept, by the host's number for it. */
+struct mirror {
+	uint32_t number;
+	BSTR bstr;
+};
+
 struct xb_bridge {
 	ICertExit2 ICertExit2_iface;
 	ICertManageModule ICertManageModule_iface;
@@ -26,7 +32,7 @@ struct xb_bridge {
 	HRESULT can_unload;
 	char **warnings;
 	size_t nwarnings;
-	BSTR *mirrors; /* stand-ins for the BSTRs the module kept, freed before the next call */
+	struct mirror *mirrors; /* stand-ins for the BSTRs the module kept, until it frees them */
 	size_t nmirrors, mirrors_cap;
 	char dead[700]; /* why the host is gone; "" while it runs */
 };
@@ -147,15 +153,43 @@ static const char *call_name(unsigned type)
 static void free_mirrors(struct xb_bridge *b)
 {
 	for (size_t i = 0; i < b->nmirrors; i++)
-		SysFreeString(b->mirrors[i]);
+		SysFreeString(b->mirrors[i].bstr);
 	b->nmirrors = 0;
+}
+
+/* The module freed a BSTR it had kept: so does its stand-in, and the engine sees the free. */
+static void free_mirror(struct xb_bridge *b, uint32_t number)
+{
+	for (size_t i = 0; i < b->nmirrors; i++) {
+		if (b->mirrors[i].number == number) {
+			SysFreeString(b->mirrors[i].bstr);
+			b->mirrors[i] = b->mirrors[--b->nmirrors];
+			return;
+		}
+	}
+}
+
+static void keep_mirror(struct xb_bridge *b, uint32_t number, BSTR mirror)
+{
+	if (b->nmirrors == b->mirrors_cap) {
+		size_t cap = b->mirrors_cap ? 2 * b->mirrors_cap : 16;
+		struct mirror *grown = realloc(b->mirrors, cap * sizeof(*grown));
+		if (!grown) {
+			SysFreeString(mirror); /* seen as freed: a leak then goes unreported rather than the engine failing */
+			return;
+		}
+		b->mirrors = grown;
+		b->mirrors_cap = cap;
+	}
+	b->mirrors[b->nmirrors++] = (struct mirror){number, mirror};
 }
 
 /*
  * The host's log of server calls, played back through the engine's
  * observer as if the module had made them here: a handed-out BSTR gets a
- * Linux stand-in, freed at once when the module freed the original, kept
- * (and so reported as leaked) when it did not.
+ * Linux stand-in, freed at once when the module freed the original before
+ * its call returned, else kept until the host reports the original freed
+ * (in a later answer), or until the module is gone.
  */
 static void replay_calls(struct xb_bridge *b, const struct xb_bridge_response *r)
 {
@@ -168,22 +202,13 @@ static void replay_calls(struct xb_bridge *b, const struct xb_bridge_response *r
 			xb_engine_observe(b->engine, &call);
 		if (!mirror)
 			continue;
-		if (c->freed || !b->engine) {
+		if (c->freed || !b->engine)
 			SysFreeString(mirror);
-			continue;
-		}
-		if (b->nmirrors == b->mirrors_cap) {
-			size_t cap = b->mirrors_cap ? 2 * b->mirrors_cap : 16;
-			BSTR *grown = realloc(b->mirrors, cap * sizeof(*grown));
-			if (!grown) {
-				SysFreeString(mirror);
-				continue;
-			}
-			b->mirrors = grown;
-			b->mirrors_cap = cap;
-		}
-		b->mirrors[b->nmirrors++] = mirror;
+		else
+			keep_mirror(b, c->bstr, mirror);
 	}
+	for (size_t i = 0; i < r->nfreed_earlier; i++)
+		free_mirror(b, r->freed_earlier[i]);
 	if (!b->engine)
 		return;
 	/* Server objects: what the module created and released here, as the engine counts its own. */
@@ -204,7 +229,6 @@ static HRESULT round_trip(struct xb_bridge *b, struct xb_bridge_request *q, stru
 	const char *what = call_name(q->type);
 	memset(r, 0, sizeof(*r));
 	pthread_mutex_lock(&b->lock);
-	free_mirrors(b);
 	if (b->dead[0]) {
 		add_fault(b, "%s was not called: %s", what, b->dead);
 		pthread_mutex_unlock(&b->lock);

@@ -5,21 +5,33 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bridge_proc.h"
+#include "bridge_shm.h"
 
 #define HOST_NAME "exitbench-host.exe"
 /* Wine may create its prefix on the first start: that takes seconds, not milliseconds. */
 #define START_TIMEOUT_MS (300 * 1000)
 #define DEFAULT_CALL_TIMEOUT_MS (60 * 1000)
+
+static atomic_ulong trips;
+
+unsigned long xb_bridge_round_trips(void)
+{
+	return atomic_load(&trips);
+}
 
 int xb_bridge_call_timeout(void)
 {
@@ -176,14 +188,20 @@ static HRESULT spawn(struct xb_bridge_proc *p, xb_error *err)
 		close(down[0]), close(down[1]);
 		return xb_error_set(err, E_FAIL, 0, "cannot make a pipe: %s", strerror(errno));
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(down[0]), close(down[1]), close(up[0]), close(up[1]);
 		return xb_error_set(err, E_FAIL, 0, "cannot start %s: %s", p->wine, strerror(errno));
 	}
 	if (pid == 0) {
-		/* The child: the pipes become its standard input and output; standard error stays ours. */
-		if (dup2(down[0], 0) < 0 || dup2(up[1], 1) < 0)
+		/*
+		 * The child: the pipes become its standard input and output;
+		 * standard error stays ours. It dies with the thread that
+		 * started it: a host stuck in a hung module would otherwise
+		 * outlive an engine that was killed (exec keeps this setting).
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent || dup2(down[0], 0) < 0 || dup2(up[1], 1) < 0)
 			_exit(127);
 		/* Wine's own diagnostics would drown the report; a user who wants them sets WINEDEBUG. */
 		setenv("WINEDEBUG", getenv("WINEDEBUG") ? getenv("WINEDEBUG") : "-all", 1);
@@ -294,6 +312,116 @@ static HRESULT gone(struct xb_bridge_proc *p, const char *during, char *why, siz
 	return RPC_E_DISCONNECTED;
 }
 
+/* ---- the shared-memory transport (bridge_shm.h) ---------------------------- */
+
+/* A one-byte doorbell for a side that sleeps on its pipe. 0 or -1 (the reader is gone). */
+static int ring(int fd)
+{
+	static const unsigned char bell = 0;
+	return write_all(fd, &bell, 1);
+}
+
+/*
+ * Waits for the host's response sequence number to move: spins a little,
+ * then sleeps on its standard output for doorbells. 0; 1 the host is gone;
+ * 2 the deadline passed; -1 a read error.
+ */
+static int shm_wait(struct xb_bridge_proc *p, long long deadline)
+{
+	struct xb_shm_header *h = p->shm;
+	uint32_t want = p->response_seq + 1;
+	struct timespec start, t;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (xb_shm_load(&h->response_seq) == want) {
+			p->response_seq = want;
+			return 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - start.tv_sec) * 1000000000LL + (t.tv_nsec - start.tv_nsec) > XB_SHM_SPIN_NS)
+			break;
+		sched_yield();
+	}
+	int rc = 0;
+	for (;;) {
+		xb_shm_store(&h->engine_sleeps, 1);
+		if (xb_shm_load(&h->response_seq) == want)
+			break;
+		long long left = deadline < 0 ? -1 : deadline - now_ms();
+		if (deadline >= 0 && left <= 0) {
+			rc = 2;
+			break;
+		}
+		struct pollfd pfd = {p->from_host, POLLIN, 0};
+		int ready = poll(&pfd, 1, left < 0 ? -1 : left > INT_MAX ? INT_MAX : (int)left);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0) {
+			rc = 2;
+			break;
+		}
+		unsigned char bells[64];
+		ssize_t got = read(p->from_host, bells, sizeof(bells));
+		if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) {
+			rc = got == 0 ? 1 : -1;
+			break;
+		}
+	}
+	xb_shm_store(&h->engine_sleeps, 0);
+	if (rc == 0 || xb_shm_load(&h->response_seq) == want) {
+		p->response_seq = want;
+		return 0;
+	}
+	return rc;
+}
+
+/* Sends the encoded request in p->out: the frame into the shared file, or down the pipe. 0 or -1 (the host is gone). */
+static int send_request(struct xb_bridge_proc *p)
+{
+	if (!p->shm)
+		return write_all(p->to_host, p->out.p, p->out.n);
+	struct xb_shm_header *h = p->shm;
+	memcpy(xb_shm_requests(p->shm), p->out.p, p->out.n);
+	xb_shm_store(&h->request_seq, ++p->request_seq);
+	return xb_shm_load(&h->host_sleeps) ? ring(p->to_host) : 0;
+}
+
+/*
+ * The response's frame, in *body and *length (borrowed until the next
+ * call). 0, or the fill() codes: 1 gone, 2 timed out, -1 error; 3 a frame
+ * length out of bounds (bad says why).
+ */
+static int receive_response(struct xb_bridge_proc *p, long long deadline, const unsigned char **body, uint32_t *length,
+			    char *bad, size_t n)
+{
+	int rc = p->shm ? shm_wait(p, deadline) : fill(p, XB_WIRE_HEADER, deadline);
+	if (rc)
+		return rc;
+	const unsigned char *frame = p->shm ? xb_shm_responses(p->shm) : p->in;
+	*length = (uint32_t)frame[0] | (uint32_t)frame[1] << 8 | (uint32_t)frame[2] << 16 | (uint32_t)frame[3] << 24;
+	if (xb_bridge_check_length(*length, bad, n))
+		return 3;
+	if (!p->shm && (rc = fill(p, XB_WIRE_HEADER + (size_t)*length, deadline)))
+		return rc;
+	*body = (p->shm ? xb_shm_responses(p->shm) : p->in) + XB_WIRE_HEADER;
+	return 0;
+}
+
+/* The response type that answers a request type. */
+static unsigned answer_type(unsigned request)
+{
+	switch (request) {
+	case XB_MSG_HELLO:
+		return XB_MSG_HELLO_OK;
+	case XB_MSG_LOAD:
+		return XB_MSG_LOADED;
+	case XB_MSG_SHM:
+		return XB_MSG_SHM_READY;
+	default:
+		return XB_MSG_RESULT;
+	}
+}
+
 HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_request *q, struct xb_bridge_response *r,
 			    int timeout_ms, char *why, size_t n)
 {
@@ -307,23 +435,21 @@ HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_req
 			 XB_WIRE_MAX_MESSAGE);
 		return E_OUTOFMEMORY;
 	}
-	if (write_all(p->to_host, p->out.p, p->out.n))
+	if (send_request(p))
 		return gone(p, name, why, n);
 	if (q->type == XB_MSG_BYE)
 		return S_OK;
+	atomic_fetch_add(&trips, 1);
 	xb_arena_free(&p->arena);
 	long long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-	int rc = fill(p, XB_WIRE_HEADER, deadline);
+	const unsigned char *body = NULL;
 	uint32_t length = 0;
-	if (rc == 0) {
-		length = (uint32_t)p->in[0] | (uint32_t)p->in[1] << 8 | (uint32_t)p->in[2] << 16 | (uint32_t)p->in[3] << 24;
-		char bad[200];
-		if (xb_bridge_check_length(length, bad, sizeof(bad))) {
-			snprintf(why, n, "the answer to %s is not a bridge message: %s", name, bad);
-			xb_bridge_proc_kill(p);
-			return RPC_E_SERVERFAULT;
-		}
-		rc = fill(p, XB_WIRE_HEADER + (size_t)length, deadline);
+	char bad[200];
+	int rc = receive_response(p, deadline, &body, &length, bad, sizeof(bad));
+	if (rc == 3) {
+		snprintf(why, n, "the answer to %s is not a bridge message: %s", name, bad);
+		xb_bridge_proc_kill(p);
+		return RPC_E_SERVERFAULT;
 	}
 	if (rc == 2) {
 		snprintf(why, n, "no answer to %s within %.3g s: " HOST_NAME " was stopped", name, timeout_ms / 1000.0);
@@ -337,9 +463,9 @@ HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_req
 		xb_bridge_proc_kill(p);
 		return E_OUTOFMEMORY;
 	}
-	char bad[200];
-	int failed = xb_bridge_decode_response(p->in + XB_WIRE_HEADER, length, r, &p->arena, bad, sizeof(bad));
-	consume(p, XB_WIRE_HEADER + (size_t)length);
+	int failed = xb_bridge_decode_response(body, length, r, &p->arena, bad, sizeof(bad));
+	if (!p->shm)
+		consume(p, XB_WIRE_HEADER + (size_t)length);
 	if (failed) {
 		snprintf(why, n, "the answer to %s is unreadable: %s", name, bad);
 		xb_bridge_proc_kill(p);
@@ -350,15 +476,50 @@ HRESULT xb_bridge_proc_call(struct xb_bridge_proc *p, const struct xb_bridge_req
 		xb_bridge_proc_kill(p);
 		return RPC_E_SERVERFAULT;
 	}
-	unsigned expected = q->type == XB_MSG_HELLO ? XB_MSG_HELLO_OK
-			    : q->type == XB_MSG_LOAD ? XB_MSG_LOADED
-						      : XB_MSG_RESULT;
+	unsigned expected = answer_type(q->type);
 	if (r->type != expected || (expected == XB_MSG_RESULT && r->answers != q->type)) {
 		snprintf(why, n, "%s was answered with %s", name, xb_bridge_type_name(r->type));
 		xb_bridge_proc_kill(p);
 		return RPC_E_SERVERFAULT;
 	}
 	return S_OK;
+}
+
+/*
+ * Offers the host the shared-memory transport: a file in /dev/shm both map
+ * (unlinked once the host has it). Any failure leaves the pipes in use;
+ * $EXITBENCH_BRIDGE_SHM=0 does not even ask.
+ */
+static void offer_shm(struct xb_bridge_proc *p)
+{
+	static atomic_uint files;
+	const char *choice = getenv("EXITBENCH_BRIDGE_SHM");
+	if (choice && !strcmp(choice, "0"))
+		return;
+	char path[96];
+	snprintf(path, sizeof(path), "/dev/shm/exitbench-bridge-%ld-%u", (long)getpid(), atomic_fetch_add(&files, 1));
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	void *base = ftruncate(fd, (off_t)XB_SHM_SIZE) ? MAP_FAILED
+						      : mmap(NULL, XB_SHM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED) {
+		unlink(path);
+		return;
+	}
+	struct xb_shm_header *h = base;
+	h->magic = XB_SHM_MAGIC;
+	h->area = XB_SHM_AREA;
+	struct xb_bridge_request q = {.type = XB_MSG_SHM, .path = path};
+	struct xb_bridge_response r;
+	char why[400];
+	HRESULT hr = xb_bridge_proc_call(p, &q, &r, START_TIMEOUT_MS, why, sizeof(why));
+	unlink(path);
+	if (SUCCEEDED(hr) && SUCCEEDED(r.hr))
+		p->shm = base;
+	else
+		munmap(base, XB_SHM_SIZE);
 }
 
 HRESULT xb_bridge_proc_start(struct xb_bridge_proc *p, xb_error *err)
@@ -388,6 +549,7 @@ HRESULT xb_bridge_proc_start(struct xb_bridge_proc *p, xb_error *err)
 	}
 	snprintf(p->name, sizeof(p->name), "%s", r.host);
 	p->bstr_tracking = r.bstr_tracking;
+	offer_shm(p);
 	return S_OK;
 }
 
@@ -402,6 +564,9 @@ void xb_bridge_proc_stop(struct xb_bridge_proc *p)
 	close_pipes(p);
 	if (!reap(p, 5000))
 		xb_bridge_proc_kill(p);
+	if (p->shm)
+		munmap(p->shm, XB_SHM_SIZE);
+	p->shm = NULL;
 	xb_wbuf_free(&p->out);
 	xb_arena_free(&p->arena);
 	free(p->in);

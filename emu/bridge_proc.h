@@ -22,6 +22,8 @@ struct xb_bridge_proc {
 	char exited[160];        /* how the host ended ("exited with status 3"), once it has */
 	char name[160];          /* what the host says it is (HELLO_OK) */
 	int bstr_tracking;       /* the host sees the module free BSTRs */
+	void *shm;               /* the shared-memory transport's mapping (bridge_shm.h), NULL: the pipes */
+	uint32_t request_seq, response_seq;
 };
 
 /*
@@ -29,7 +31,11 @@ struct xb_bridge_proc {
  * host ($EXITBENCH_HOST, else exitbench-host.exe next to the running
  * program, or beside the directory of a libtool .libs program), starts it,
  * and exchanges HELLO. On failure err says what is missing and how to
- * provide it, and nothing is left running.
+ * provide it, and nothing is left running. The host is killed when the
+ * calling thread ends (PR_SET_PDEATHSIG): start it from a thread that
+ * outlives it, such as the one that loads the modules. Messages then go
+ * through shared memory when the host can map it (bridge_shm.h), else
+ * through the pipes.
  */
 HRESULT xb_bridge_proc_start(struct xb_bridge_proc *p, xb_error *err);
 
@@ -50,6 +56,9 @@ void xb_bridge_proc_stop(struct xb_bridge_proc *p);
 
 /* Kills the host at once (a hang) and reaps it. */
 void xb_bridge_proc_kill(struct xb_bridge_proc *p);
+
+/* Round trips made by every host of this process so far (for the benchmark). */
+unsigned long xb_bridge_round_trips(void);
 
 /* The per-call limit: $EXITBENCH_HOST_TIMEOUT seconds, else 60 s. In milliseconds. */
 int xb_bridge_call_timeout(void);

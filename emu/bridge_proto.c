@@ -19,9 +19,11 @@ static const struct {
 	{XB_MSG_NOTIFY, "NOTIFY", 1},
 	{XB_MSG_RELEASE, "RELEASE", 1},
 	{XB_MSG_BYE, "BYE", 0},
+	{XB_MSG_SHM, "SHM", 0},
 	{XB_MSG_HELLO_OK, "HELLO_OK", 0},
 	{XB_MSG_LOADED, "LOADED", 0},
 	{XB_MSG_RESULT, "RESULT", 0},
+	{XB_MSG_SHM_READY, "SHM_READY", 0},
 	{XB_MSG_BROKEN, "BROKEN", 0},
 };
 
@@ -94,7 +96,7 @@ int xb_bridge_check_length(uint32_t length, char *error, size_t errsize)
 #define MIN_PROP 10    /* type, derived, name length, a 4-byte value */
 #define MIN_ATTR 9     /* derived, two lengths */
 #define MIN_EXT 13     /* derived, oid length, flags, value length */
-#define MIN_CALL 15    /* method, context, name flag, type, hr, flags */
+#define MIN_CALL 19    /* method, context, name flag, type, hr, flags, BSTR number */
 #define MIN_SETTING 12 /* name length, type, data length */
 #define MIN_STRING 4
 
@@ -284,6 +286,9 @@ int xb_bridge_encode_request(struct xb_wbuf *w, const struct xb_bridge_request *
 		xb_put_optstr(w, q->progid);
 		xb_put_optstr(w, q->clsid);
 		break;
+	case XB_MSG_SHM:
+		xb_put_str(w, q->path);
+		break;
 	case XB_MSG_INITIALIZE:
 		xb_put_str(w, q->config);
 		xb_put_str(w, q->location);
@@ -354,6 +359,8 @@ static int decode_request(struct xb_rbuf *r, struct xb_bridge_request *q)
 				       xb_get_optstr(r, &q->clsid, "the CLSID")
 			       ? -1
 			       : 0;
+	case XB_MSG_SHM:
+		return xb_get_str(r, &q->path, "the shared file's path");
 	case XB_MSG_INITIALIZE: {
 		if (xb_get_str(r, &q->config, "strConfig") || xb_get_str(r, &q->location, "the registry location") ||
 		    xb_get_i32(r, &i, "the mask sentinel") || xb_get_count(r, &n, MIN_SETTING, "the setting count"))
@@ -435,6 +442,11 @@ int xb_bridge_encode_response(struct xb_wbuf *w, const struct xb_bridge_response
 		xb_put_str(w, p->host);
 		xb_put_u8(w, p->bstr_tracking ? 1 : 0);
 		break;
+	case XB_MSG_SHM_READY:
+		xb_put_u32(w, (uint32_t)p->hr);
+		if (FAILED(p->hr))
+			xb_put_str(w, p->error);
+		break;
 	case XB_MSG_LOADED:
 		xb_put_u32(w, (uint32_t)p->hr);
 		if (FAILED(p->hr)) {
@@ -473,7 +485,11 @@ int xb_bridge_encode_response(struct xb_wbuf *w, const struct xb_bridge_response
 			xb_put_u32(w, (uint32_t)c->hr);
 			xb_put_u8(w, (c->handed ? CALL_HANDED : 0) | (c->freed ? CALL_FREED : 0) |
 					     (c->injected ? CALL_INJECTED : 0));
+			xb_put_u32(w, c->handed ? c->bstr : 0);
 		}
+		xb_put_u32(w, (uint32_t)p->nfreed_earlier);
+		for (size_t i = 0; i < p->nfreed_earlier; i++)
+			xb_put_u32(w, p->freed_earlier[i]);
 		switch (p->answers) {
 		case XB_MSG_INITIALIZE:
 			xb_put_i32(w, p->mask);
@@ -549,9 +565,29 @@ static int get_calls(struct xb_rbuf *r, struct xb_bridge_response *p)
 		c->handed = !!(flags & CALL_HANDED);
 		c->freed = !!(flags & CALL_FREED);
 		c->injected = !!(flags & CALL_INJECTED);
+		at = r->off;
+		if (xb_get_u32(r, &c->bstr, "a call's BSTR number"))
+			return -1;
+		if ((c->bstr != 0) != c->handed)
+			return xb_rbuf_fail(r, "malformed: BSTR number %lu at byte %zu %s", (unsigned long)c->bstr, at,
+					    c->handed ? "is 0 for a BSTR handed out" : "for a call that handed none out");
 	}
 	p->calls = calls;
 	p->ncalls = n;
+	if (xb_get_count(r, &n, 4, "the count of BSTRs freed since"))
+		return -1;
+	uint32_t *freed = xb_rbuf_array(r, n, sizeof(*freed));
+	if (!freed)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t at = r->off;
+		if (xb_get_u32(r, &freed[i], "a freed BSTR's number"))
+			return -1;
+		if (!freed[i])
+			return xb_rbuf_fail(r, "malformed: freed BSTR number 0 at byte %zu", at);
+	}
+	p->freed_earlier = freed;
+	p->nfreed_earlier = n;
 	return 0;
 }
 
@@ -649,6 +685,10 @@ static int decode_response(struct xb_rbuf *r, struct xb_bridge_response *p)
 	}
 	case XB_MSG_RESULT:
 		return get_result(r, p);
+	case XB_MSG_SHM_READY:
+		if (get_hr(r, &p->hr, "the HRESULT"))
+			return -1;
+		return FAILED(p->hr) ? xb_get_str(r, &p->error, "the error text") : 0;
 	default: /* BROKEN */
 		return xb_get_str(r, &p->error, "the reason");
 	}

@@ -34,10 +34,12 @@ enum xb_msg_type {
 	XB_MSG_NOTIFY = 0x08,
 	XB_MSG_RELEASE = 0x09,
 	XB_MSG_BYE = 0x0A,
+	XB_MSG_SHM = 0x0B,
 	/* host -> engine */
 	XB_MSG_HELLO_OK = 0x81,
 	XB_MSG_LOADED = 0x82,
 	XB_MSG_RESULT = 0x83,
+	XB_MSG_SHM_READY = 0x84,
 	XB_MSG_BROKEN = 0x8F, /* the host could not read a request; it exits after sending this */
 };
 
@@ -123,6 +125,7 @@ struct xb_call_record {
 	LONG type;
 	HRESULT hr;
 	int handed;       /* a BSTR was handed to the module (an out BSTR or a VARIANT's bstrVal) */
+	uint32_t bstr;    /* then the host's number for it (never 0), for a free reported in a later RESULT */
 	int freed;        /* and the module freed it before its call returned */
 	int injected;     /* hr is a fault the host injected */
 };
@@ -164,7 +167,10 @@ struct xb_bridge_request {
 	unsigned type; /* XB_MSG_HELLO ... XB_MSG_BYE */
 	/* HELLO */
 	uint32_t version;
-	/* LOAD: the DLL as a Unix path (the host maps it) or a Windows one; the optional ProgID or raw CLSID */
+	/*
+	 * LOAD: the DLL as a Unix path (the host maps it) or a Windows one; the optional ProgID or raw CLSID.
+	 * SHM: the file to map for the shared-memory transport (bridge_shm.h), path only.
+	 */
 	const char *path, *progid, *clsid;
 	/* every call into the module */
 	struct xb_snapshot snap;
@@ -190,9 +196,9 @@ struct xb_bridge_response {
 	uint32_t pid;
 	const char *host;      /* "exitbench-host 0.1.0 on Wine 8.0" */
 	int bstr_tracking;     /* the host sees the module free BSTRs (its self-test passed) */
-	/* LOADED, and RESULT's return value */
+	/* LOADED, SHM_READY, and RESULT's return value */
 	HRESULT hr;
-	/* LOADED (all but error NULL on failure), BROKEN's reason */
+	/* LOADED (all but error NULL on failure), SHM_READY's failure, BROKEN's reason */
 	const char *error;
 	const char *path;      /* the Windows path loaded */
 	const char *progid;    /* NULL for a raw CLSID load without one */
@@ -207,6 +213,8 @@ struct xb_bridge_response {
 	struct xb_fault fault;
 	const struct xb_call_record *calls;
 	size_t ncalls;
+	const uint32_t *freed_earlier; /* BSTRs of earlier calls (xb_call_record.bstr) freed since the last RESULT */
+	size_t nfreed_earlier;
 	uint32_t servers_created, servers_released;
 	int derive_triggered;  /* a call needed a value that only derivation could give (see derive_pending) */
 	LONG mask;             /* INITIALIZE: *pEventMask after the call */

@@ -130,7 +130,8 @@ static HRESULT report_bstr(struct server *s, enum method m, LONG context, const 
 {
 	struct xb_snap_host *h = s->host;
 	BSTR handed = SUCCEEDED(hr) ? bstr : NULL;
-	struct xb_call_record call = {m, context, name, type, hr, handed != NULL, 0, call_injected};
+	struct xb_call_record call = {.method = m, .context = context, .name = name, .type = type, .hr = hr,
+				      .handed = handed != NULL, .injected = call_injected};
 	call_injected = 0;
 	if (h->hooks.call)
 		h->hooks.call(h->hooks.ctx, &call, handed);

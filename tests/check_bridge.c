@@ -82,15 +82,17 @@ static size_t sample_requests(struct xb_bridge_request *q)
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_NOTIFY, .snap = ca_snapshot(), .event = EXITEVENT_CRLISSUED};
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_RELEASE, .snap = ca_snapshot()};
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_BYE};
+	q[n++] = (struct xb_bridge_request){.type = XB_MSG_SHM, .path = "/dev/shm/exitbench-1-1"};
 	return n;
 }
 
 static const struct xb_call_record calls[] = {
-	{0, 3, NULL, 0, S_OK, 0, 0, 0},
-	{1, 3, "SerialNumber", PROPTYPE_STRING, S_OK, 1, 1, 0},
-	{3, 3, "NotBefore", PROPTYPE_DATE, CERTSRV_E_PROPERTY_EMPTY, 0, 0, 1},
-	{7, 3, NULL, 0, S_OK, 1, 0, 0},
+	{0, 3, NULL, 0, S_OK, 0, 0, 0, 0},
+	{1, 3, "SerialNumber", PROPTYPE_STRING, S_OK, 1, 5, 1, 0},
+	{3, 3, "NotBefore", PROPTYPE_DATE, CERTSRV_E_PROPERTY_EMPTY, 0, 0, 0, 1},
+	{7, 3, NULL, 0, S_OK, 1, 6, 0, 0},
 };
+static const uint32_t freed_earlier[] = {2, 3};
 static const char *const warnings[] = {"the module does not export DllCanUnloadNow", ""};
 
 /* One response of every type (and of every RESULT). */
@@ -104,7 +106,8 @@ static size_t sample_responses(struct xb_bridge_response *p)
 					     .clsid = "{X}", .is_exit2 = 1, .qi_exit = 1, .warnings = warnings,
 					     .nwarnings = 2};
 	struct xb_bridge_response result = {.type = XB_MSG_RESULT, .hr = E_FAIL, .calls = calls, .ncalls = 4,
-					    .servers_created = 2, .servers_released = 1, .derive_triggered = 1};
+					    .freed_earlier = freed_earlier, .nfreed_earlier = 2, .servers_created = 2,
+					    .servers_released = 1, .derive_triggered = 1};
 	static const unsigned answers[] = {XB_MSG_INITIALIZE, XB_MSG_GET_DESCRIPTION, XB_MSG_GET_MANAGE_MODULE,
 					   XB_MSG_MANAGE_GET_PROPERTY, XB_MSG_MANAGE_RELEASE, XB_MSG_NOTIFY,
 					   XB_MSG_RELEASE};
@@ -127,6 +130,8 @@ static size_t sample_responses(struct xb_bridge_response *p)
 	p[n].answers = XB_MSG_MANAGE_GET_PROPERTY;
 	p[n++].vt = VT_I4;
 	p[n++] = (struct xb_bridge_response){.type = XB_MSG_BROKEN, .error = "bad"};
+	p[n++] = (struct xb_bridge_response){.type = XB_MSG_SHM_READY};
+	p[n++] = (struct xb_bridge_response){.type = XB_MSG_SHM_READY, .hr = E_ACCESSDENIED, .error = "no mapping"};
 	return n;
 }
 
@@ -138,8 +143,8 @@ struct frame {
 
 static size_t sample_frames(struct frame *out, int responses)
 {
-	struct xb_bridge_request q[16];
-	struct xb_bridge_response r[16];
+	struct xb_bridge_request q[24];
+	struct xb_bridge_response r[24];
 	size_t n = responses ? sample_responses(r) : sample_requests(q);
 	for (size_t i = 0; i < n; i++) {
 		struct xb_wbuf w = {0};
@@ -185,7 +190,7 @@ static struct xb_wbuf decode_encode(const unsigned char *body, size_t n, int res
 
 static void round_trip(int responses)
 {
-	struct frame f[16];
+	struct frame f[24];
 	size_t n = sample_frames(f, responses);
 	for (size_t i = 0; i < n; i++) {
 		int ok;
@@ -213,7 +218,7 @@ END_TEST
 
 START_TEST(decoded_values)
 {
-	struct xb_bridge_request q[16];
+	struct xb_bridge_request q[24];
 	sample_requests(q);
 	struct xb_wbuf w = {0};
 	ck_assert_int_eq(xb_bridge_encode_request(&w, &q[8]), 0); /* the NOTIFY with an event */
@@ -256,7 +261,7 @@ END_TEST
 /* Every proper prefix of every message is refused, with a sentence saying where. */
 static void truncations(int responses)
 {
-	struct frame f[16];
+	struct frame f[24];
 	size_t n = sample_frames(f, responses);
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *body = f[i].p + XB_WIRE_HEADER;
@@ -303,7 +308,7 @@ static uint64_t next_random(void)
  */
 static void corruptions(int responses)
 {
-	struct frame f[16];
+	struct frame f[24];
 	size_t n = sample_frames(f, responses);
 	size_t refused = 0, accepted = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -409,16 +414,27 @@ START_TEST(malformed)
 	refuse((const unsigned char *)"\x0A\x00", 2, 0, "1 byte after the end of BYE");
 	/* RESULT: answering a request that calls no module; a method past the table; a BSTR freed but never handed */
 	refuse((const unsigned char *)"\x83\x01", 2, 1, "calls no module");
-	static const unsigned char bad_method[35] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 12};
+	static const unsigned char bad_method[39] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 12};
 	refuse(bad_method, sizeof(bad_method), 1, "no ICertServerExit method");
-	static const unsigned char freed[] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-					      0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02};
+	static const unsigned char freed[39] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+						0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02};
 	refuse(freed, sizeof(freed), 1, "never handed out");
+	/* a handed-out BSTR without its number, a number without a BSTR, a freed number 0 */
+	static const unsigned char unnumbered[39] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+						     0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01};
+	refuse(unnumbered, sizeof(unnumbered), 1, "is 0 for a BSTR handed out");
+	static const unsigned char numbered[39] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+						   0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 9};
+	refuse(numbered, sizeof(numbered), 1, "handed none out");
+	static const unsigned char zero_freed[28] = {0x83, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+						     1,    0,    0, 0};
+	refuse(zero_freed, sizeof(zero_freed), 1, "freed BSTR number 0");
 	/* a fault kind the protocol does not have */
 	refuse((const unsigned char *)"\x83\x08\0\0\0\0\x07", 7, 1, "fault kind 7");
 	/* a property VARIANT that is not VT_BSTR with text */
 	static const unsigned char vt_text[] = {0x83, 0x06, 0, 0, 0, 0, /* fault */ 0, 0, 0, 0, 0, 0, 0, 0, 0,
-						/* derive */ 0, /* calls */ 0, 0, 0, 0, /* vt */ 3, 0, /* text */ 1, 0, 0, 0, 0};
+						/* derive */ 0, /* calls */ 0, 0, 0, 0, /* freed */ 0, 0, 0, 0,
+						/* vt */ 3, 0, /* text */ 1, 0, 0, 0, 0};
 	refuse(vt_text, sizeof(vt_text), 1, "comes with text");
 }
 END_TEST

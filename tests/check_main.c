@@ -61,6 +61,7 @@ int main(void)
 	srunner_add_suite(sr, suite_registry());
 	srunner_add_suite(sr, suite_replay());
 	srunner_add_suite(sr, suite_request_props());
+	srunner_add_suite(sr, suite_samples());
 	srunner_add_suite(sr, suite_server());
 	srunner_add_suite(sr, suite_trace());
 	srunner_add_suite(sr, suite_utf());

@@ -42,6 +42,7 @@ Suite *suite_recorder(void);
 Suite *suite_registry(void);
 Suite *suite_replay(void);
 Suite *suite_request_props(void);
+Suite *suite_samples(void);
 Suite *suite_server(void);
 Suite *suite_trace(void);
 Suite *suite_utf(void);

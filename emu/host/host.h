@@ -42,12 +42,16 @@ int xb_host_guarded(void (*fn)(void *), void *arg, struct xb_host_exception *ex)
  * spy is in place and its self-test saw a SysFreeString.
  */
 int xb_host_spy_install(void);
-/* Forgets the BSTRs watched so far. */
-void xb_host_spy_reset(void);
-/* Watches a BSTR handed to the module; returns its slot. */
-size_t xb_host_spy_watch(BSTR b);
-/* Whether the BSTR of a slot has been freed (or reallocated) since it was watched. */
-int xb_host_spy_freed(size_t slot);
+/*
+ * Watches a BSTR handed to the module until it is freed, across calls
+ * (a module may keep one and free it later); returns its number, never 0
+ * (0 when out of memory: then it is not watched).
+ */
+uint32_t xb_host_spy_watch(BSTR b);
+/* Whether the BSTR of that number has been freed (or reallocated); a freed one is then forgotten. */
+int xb_host_spy_take(uint32_t number);
+/* The numbers of the freed BSTRs not yet taken (at most max of them), forgotten as they are returned. */
+size_t xb_host_spy_take_freed(uint32_t *numbers, size_t max);
 
 /* ---- host_module.c: the module -------------------------------------------- */
 
@@ -56,6 +60,9 @@ void xb_host_load(const struct xb_bridge_request *q, struct xb_bridge_response *
 /* Makes the module call a request asks for, fills r (answers, hr and the call-specific fields). */
 void xb_host_call_module(const struct xb_bridge_request *q, struct xb_bridge_response *r, struct xb_host_exception *ex,
 			 int *crashed);
+
+/* A path as Windows opens it: a Unix one through Wine's mapping (Z: by default), else as given. 0 when it does not fit. */
+int xb_host_windows_path(const char *path, WCHAR *out, size_t n);
 
 /* UTF-8 of a wide string in a static buffer of the caller (for messages). */
 const char *xb_host_utf8(const WCHAR *w, char *buf, size_t n);

@@ -13,10 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge_shm.h"
 #include "host.h"
 #include "snapshot_server.h"
 
 static HANDLE in, out;
+
+/* The shared-memory transport once the engine offered it (bridge_shm.h), else NULL: the pipes. */
+static void *shm;
+static uint32_t request_seq, response_seq;
 
 /* ---- the call log ----------------------------------------------------------- */
 
@@ -25,8 +30,9 @@ static struct {
 	CRITICAL_SECTION lock;
 	DWORD thread;                /* the thread in the call; calls from others are not charged (as in the engine) */
 	struct xb_call_record *items;
-	size_t *slots;               /* the spy slot of each handed-out BSTR */
 	size_t n, cap;
+	uint32_t *freed;             /* BSTRs of earlier calls freed since the last answer */
+	size_t nfreed, freed_cap;
 	struct xb_arena names;
 } calls;
 
@@ -39,11 +45,8 @@ static void log_call(void *ctx, const struct xb_call_record *call, BSTR handed)
 	if (calls.n == calls.cap) {
 		size_t cap = calls.cap ? 2 * calls.cap : 64;
 		struct xb_call_record *items = realloc(calls.items, cap * sizeof(*items));
-		size_t *slots = items ? realloc(calls.slots, cap * sizeof(*slots)) : NULL;
-		if (items)
+		if (items) {
 			calls.items = items;
-		if (slots) {
-			calls.slots = slots;
 			calls.cap = cap;
 		}
 	}
@@ -54,7 +57,8 @@ static void log_call(void *ctx, const struct xb_call_record *call, BSTR handed)
 			char *copy = xb_arena_alloc(&calls.names, strlen(call->name) + 1);
 			c->name = copy ? strcpy(copy, call->name) : NULL;
 		}
-		calls.slots[calls.n] = handed ? xb_host_spy_watch(handed) : (size_t)-1;
+		c->bstr = handed ? xb_host_spy_watch(handed) : 0;
+		c->handed = c->bstr != 0; /* out of memory: not watched, so not reported either */
 		calls.n++;
 	}
 	LeaveCriticalSection(&calls.lock);
@@ -65,19 +69,38 @@ static void log_begin(void)
 	EnterCriticalSection(&calls.lock);
 	calls.n = 0;
 	xb_arena_free(&calls.names);
-	xb_host_spy_reset();
 	calls.thread = GetCurrentThreadId();
 	LeaveCriticalSection(&calls.lock);
 }
 
-/* Ends the log and settles each handed-out BSTR: freed or not by now. */
+/*
+ * Ends the log: each BSTR handed out is freed by now or kept (and watched
+ * on); the ones earlier calls handed out and the module has freed since
+ * are reported with this answer.
+ */
 static void log_end(void)
 {
 	EnterCriticalSection(&calls.lock);
 	calls.thread = 0;
 	for (size_t i = 0; i < calls.n; i++)
 		if (calls.items[i].handed)
-			calls.items[i].freed = xb_host_spy_freed(calls.slots[i]);
+			calls.items[i].freed = xb_host_spy_take(calls.items[i].bstr);
+	calls.nfreed = 0;
+	for (;;) {
+		if (calls.nfreed == calls.freed_cap) {
+			size_t cap = calls.freed_cap ? 2 * calls.freed_cap : 64;
+			uint32_t *grown = realloc(calls.freed, cap * sizeof(*grown));
+			if (!grown)
+				break;
+			calls.freed = grown;
+			calls.freed_cap = cap;
+		}
+		size_t room = calls.freed_cap - calls.nfreed;
+		size_t got = xb_host_spy_take_freed(calls.freed + calls.nfreed, room);
+		calls.nfreed += got;
+		if (got < room)
+			break;
+	}
 	LeaveCriticalSection(&calls.lock);
 }
 
@@ -118,8 +141,91 @@ static void send_response(const struct xb_bridge_response *r)
 		struct xb_bridge_response broken = {.type = XB_MSG_BROKEN, .error = "the host's answer cannot be encoded"};
 		xb_bridge_encode_response(&reply, &broken);
 	}
-	if (write_all(reply.p, reply.n))
-		ExitProcess(4); /* the engine is gone */
+	if (!shm) {
+		if (write_all(reply.p, reply.n))
+			ExitProcess(4); /* the engine is gone */
+		return;
+	}
+	struct xb_shm_header *h = shm;
+	memcpy(xb_shm_responses(shm), reply.p, reply.n);
+	xb_shm_store(&h->response_seq, ++response_seq);
+	static const unsigned char bell = 0;
+	if (xb_shm_load(&h->engine_sleeps) && write_all(&bell, 1))
+		ExitProcess(4);
+}
+
+/*
+ * Waits for the engine's next request in shared memory: spins a little,
+ * then sleeps on standard input for doorbells. 0, or -1 when the engine
+ * has closed the pipe (it is gone).
+ */
+static int shm_wait(void)
+{
+	struct xb_shm_header *h = shm;
+	uint32_t want = request_seq + 1;
+	LARGE_INTEGER frequency, start, t;
+	QueryPerformanceFrequency(&frequency);
+	QueryPerformanceCounter(&start);
+	for (;;) {
+		if (xb_shm_load(&h->request_seq) == want) {
+			request_seq = want;
+			return 0;
+		}
+		QueryPerformanceCounter(&t);
+		if ((t.QuadPart - start.QuadPart) * 1000000000LL / frequency.QuadPart > XB_SHM_SPIN_NS)
+			break;
+		SwitchToThread();
+	}
+	int rc = 0;
+	for (;;) {
+		xb_shm_store(&h->host_sleeps, 1);
+		if (xb_shm_load(&h->request_seq) == want)
+			break;
+		unsigned char bells[64];
+		DWORD got = 0;
+		if (!ReadFile(in, bells, sizeof(bells), &got, NULL) || !got) {
+			rc = -1;
+			break;
+		}
+	}
+	xb_shm_store(&h->host_sleeps, 0);
+	if (rc == 0)
+		request_seq = want;
+	return rc;
+}
+
+/* Maps the engine's file for the shared-memory transport. S_OK, or a failure with why. */
+static HRESULT map_shared(const char *path, char *why, size_t n)
+{
+	WCHAR name[MAX_PATH * 2];
+	if (!xb_host_windows_path(path, name, MAX_PATH * 2)) {
+		snprintf(why, n, "the path cannot be mapped to Windows");
+		return E_INVALIDARG;
+	}
+	HANDLE file = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+				  NULL, OPEN_EXISTING, 0, NULL);
+	if (file == INVALID_HANDLE_VALUE) {
+		snprintf(why, n, "CreateFile: error %lu", GetLastError());
+		return HRESULT_FROM_WIN32(GetLastError());
+	}
+	HANDLE mapping = CreateFileMappingW(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+	void *base = mapping ? MapViewOfFile(mapping, FILE_MAP_ALL_ACCESS, 0, 0, 0) : NULL;
+	DWORD error = GetLastError();
+	if (mapping)
+		CloseHandle(mapping); /* the view keeps the mapping */
+	CloseHandle(file);
+	if (!base) {
+		snprintf(why, n, "CreateFileMapping/MapViewOfFile: error %lu", error);
+		return HRESULT_FROM_WIN32(error);
+	}
+	const struct xb_shm_header *h = base;
+	if (h->magic != XB_SHM_MAGIC || h->area != XB_SHM_AREA) {
+		UnmapViewOfFile(base);
+		snprintf(why, n, "the file is not a bridge's shared memory of this version");
+		return E_INVALIDARG;
+	}
+	shm = base;
+	return S_OK;
 }
 
 static void __attribute__((noreturn)) broken(const char *why)
@@ -204,26 +310,33 @@ int main(void)
 	size_t body_cap = 0;
 	for (;;) {
 		unsigned char header[XB_WIRE_HEADER];
-		if (read_all(header, sizeof(header)))
+		const unsigned char *frame = header;
+		if (shm ? shm_wait() : read_all(header, sizeof(header)))
 			break; /* the engine closed the pipe: nothing more to do */
-		uint32_t length = (uint32_t)header[0] | (uint32_t)header[1] << 8 | (uint32_t)header[2] << 16 |
-				  (uint32_t)header[3] << 24;
+		if (shm)
+			frame = xb_shm_requests(shm);
+		uint32_t length = (uint32_t)frame[0] | (uint32_t)frame[1] << 8 | (uint32_t)frame[2] << 16 |
+				  (uint32_t)frame[3] << 24;
 		char error[300];
 		if (xb_bridge_check_length(length, error, sizeof(error)))
 			broken(error);
-		if (length > body_cap) {
-			unsigned char *grown = realloc(body, length);
-			if (!grown)
-				broken("out of memory");
-			body = grown;
-			body_cap = length;
+		const unsigned char *message = frame + XB_WIRE_HEADER; /* in shared memory, stable until we answer */
+		if (!shm) {
+			if (length > body_cap) {
+				unsigned char *grown = realloc(body, length);
+				if (!grown)
+					broken("out of memory");
+				body = grown;
+				body_cap = length;
+			}
+			if (read_all(body, length))
+				broken("truncated: the input ended inside a message");
+			message = body;
 		}
-		if (read_all(body, length))
-			broken("truncated: the input ended inside a message");
 		int next = 1 - current;
 		xb_arena_free(&slots[next].arena);
 		struct xb_bridge_request *q = &slots[next].q;
-		if (xb_bridge_decode_request(body, length, q, &slots[next].arena, error, sizeof(error)))
+		if (xb_bridge_decode_request(message, length, q, &slots[next].arena, error, sizeof(error)))
 			broken(error);
 
 		struct xb_bridge_response r = {0};
@@ -243,6 +356,17 @@ int main(void)
 			send_response(&r);
 			continue;
 		}
+		if (q->type == XB_MSG_SHM) {
+			/* Answered on the pipe; everything after through the shared memory. */
+			char why[300] = "";
+			r = (struct xb_bridge_response){.type = XB_MSG_SHM_READY, .error = why};
+			r.hr = shm ? E_UNEXPECTED : map_shared(q->path, why, sizeof(why));
+			void *mapped = shm;
+			shm = NULL;
+			send_response(&r);
+			shm = mapped;
+			continue;
+		}
 		xb_snap_host_begin(server, &q->snap);
 		current = next; /* the snapshot now served is this slot's */
 		log_begin();
@@ -253,6 +377,8 @@ int main(void)
 		xb_snap_host_end(server);
 		r.calls = calls.items;
 		r.ncalls = calls.n;
+		r.freed_earlier = calls.freed;
+		r.nfreed_earlier = calls.nfreed;
 		r.servers_created = xb_snap_host_created(server);
 		r.servers_released = xb_snap_host_released(server);
 		r.derive_triggered = xb_snap_host_derive_triggered(server);

@@ -274,7 +274,7 @@ static HRESULT find_exit_progid(void)
 /* ---- LOAD -------------------------------------------------------------------- */
 
 /* A Unix path through Wine's own mapping (Z: by default), else taken as a Windows path. */
-static int windows_path(const char *path, WCHAR *out, size_t n)
+int xb_host_windows_path(const char *path, WCHAR *out, size_t n)
 {
 	if (path[0] == '/') {
 		typedef WCHAR *(CDECL * dos_name_fn)(const char *);
@@ -296,7 +296,7 @@ static HRESULT load(const struct xb_bridge_request *q)
 {
 	if (mod.lib)
 		return fail(E_UNEXPECTED, "a module is loaded already");
-	if (!windows_path(q->path, mod.path, MAX_PATH * 2))
+	if (!xb_host_windows_path(q->path, mod.path, MAX_PATH * 2))
 		return fail(HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE), "the path cannot be mapped to Windows");
 	WCHAR full[MAX_PATH * 2];
 	if (GetFullPathNameW(mod.path, MAX_PATH * 2, full, NULL))

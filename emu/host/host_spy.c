@@ -22,12 +22,14 @@
 
 struct watched {
 	char *bstr;
+	uint32_t number;
 	int freed;
 };
 
 static CRITICAL_SECTION lock;
 static struct watched *items;
 static size_t n, cap;
+static uint32_t last_number;
 
 static void seen_free(void *block)
 {
@@ -149,14 +151,7 @@ static const IMallocSpyVtbl spy_vtbl = {
 
 static IMallocSpy spy = {&spy_vtbl};
 
-void xb_host_spy_reset(void)
-{
-	EnterCriticalSection(&lock);
-	n = 0;
-	LeaveCriticalSection(&lock);
-}
-
-size_t xb_host_spy_watch(BSTR b)
+uint32_t xb_host_spy_watch(BSTR b)
 {
 	EnterCriticalSection(&lock);
 	if (n == cap) {
@@ -164,24 +159,49 @@ size_t xb_host_spy_watch(BSTR b)
 		struct watched *grown = realloc(items, grown_cap * sizeof(*grown));
 		if (!grown) {
 			LeaveCriticalSection(&lock);
-			return (size_t)-1;
+			return 0;
 		}
 		items = grown;
 		cap = grown_cap;
 	}
-	items[n].bstr = (char *)b;
-	items[n].freed = 0;
-	size_t slot = n++;
+	if (++last_number == 0)
+		last_number = 1;
+	items[n++] = (struct watched){(char *)b, last_number, 0};
+	uint32_t number = last_number;
 	LeaveCriticalSection(&lock);
-	return slot;
+	return number;
 }
 
-int xb_host_spy_freed(size_t slot)
+int xb_host_spy_take(uint32_t number)
 {
+	int freed = 0;
 	EnterCriticalSection(&lock);
-	int freed = slot < n && items[slot].freed;
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].number == number) {
+			freed = items[i].freed;
+			if (freed)
+				items[i] = items[--n];
+			break;
+		}
+	}
 	LeaveCriticalSection(&lock);
 	return freed;
+}
+
+size_t xb_host_spy_take_freed(uint32_t *numbers, size_t max)
+{
+	size_t taken = 0;
+	EnterCriticalSection(&lock);
+	for (size_t i = 0; i < n && taken < max;) {
+		if (items[i].freed) {
+			numbers[taken++] = items[i].number;
+			items[i] = items[--n];
+		} else {
+			i++;
+		}
+	}
+	LeaveCriticalSection(&lock);
+	return taken;
 }
 
 int xb_host_spy_install(void)
@@ -195,9 +215,7 @@ int xb_host_spy_install(void)
 		return 0;
 	/* The self-test: a BSTR of our own must be seen going. */
 	BSTR probe = SysAllocString(L"exitbench");
-	size_t slot = xb_host_spy_watch(probe);
+	uint32_t number = xb_host_spy_watch(probe);
 	SysFreeString(probe);
-	int works = xb_host_spy_freed(slot);
-	xb_host_spy_reset();
-	return works;
+	return xb_host_spy_take(number);
 }
