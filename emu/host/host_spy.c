@@ -12,36 +12,125 @@
  * itself, whoever makes it. The host checks this at start with a BSTR of
  * its own (xb_host_spy_install) and tells the engine if it does not hold.
  *
- * A free is matched to a watched BSTR by address: the string lies within
- * the first 16 bytes of its block (Windows and Wine put the length prefix,
- * and padding on x64, before it).
+ * A free is matched to a watched BSTR by address. The self-test learns
+ * where in its block the allocator puts a BSTR (after the length prefix,
+ * and padding on x64: 8 bytes on Wine), so a free is one lookup in a hash
+ * table however many BSTRs a leaking module holds; should it not learn it,
+ * a free matches the BSTR within the first 16 bytes of its block.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "host.h"
 
-struct watched {
-	char *bstr;
+/* An outstanding (handed out, not yet freed) BSTR. */
+struct slot {
+	char *bstr; /* NULL: an empty slot */
 	uint32_t number;
-	int freed;
 };
 
 static CRITICAL_SECTION lock;
-static struct watched *items;
-static size_t n, cap;
+static struct slot *table; /* open addressing, linear probing; capacity a power of two */
+static size_t table_cap, table_n;
+static uint32_t *freed; /* numbers of watched BSTRs freed, not yet taken */
+static size_t nfreed, freed_cap;
 static uint32_t last_number;
+static ptrdiff_t offset = -1; /* BSTR minus block, or -1 when unknown */
+static int probing;
+static void *probe_block;
+
+static size_t home(const char *bstr)
+{
+	uint64_t x = (uint64_t)(uintptr_t)bstr >> 3;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 20) & (table_cap - 1);
+}
+
+static size_t find(const char *bstr)
+{
+	for (size_t i = home(bstr);; i = (i + 1) & (table_cap - 1)) {
+		if (!table[i].bstr)
+			return (size_t)-1;
+		if (table[i].bstr == bstr)
+			return i;
+	}
+}
+
+/* Removes slot i, shifting back the entries after it that probing would no longer reach. */
+static void remove_slot(size_t i)
+{
+	size_t mask = table_cap - 1;
+	table[i].bstr = NULL;
+	table_n--;
+	for (size_t j = (i + 1) & mask; table[j].bstr; j = (j + 1) & mask) {
+		size_t h = home(table[j].bstr);
+		/* the entry at j may move to the hole at i if its home is not in (i, j] */
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			table[i] = table[j];
+			table[j].bstr = NULL;
+			i = j;
+		}
+	}
+}
+
+static int insert(char *bstr, uint32_t number)
+{
+	if (2 * (table_n + 1) > table_cap) {
+		size_t cap = table_cap ? 2 * table_cap : 256;
+		struct slot *old = table, *grown = calloc(cap, sizeof(*grown));
+		if (!grown)
+			return -1;
+		size_t old_cap = table_cap;
+		table = grown;
+		table_cap = cap;
+		table_n = 0;
+		for (size_t k = 0; k < old_cap; k++)
+			if (old[k].bstr)
+				insert(old[k].bstr, old[k].number);
+		free(old);
+	}
+	size_t i = home(bstr);
+	while (table[i].bstr && table[i].bstr != bstr)
+		i = (i + 1) & (table_cap - 1);
+	if (!table[i].bstr)
+		table_n++;
+	table[i] = (struct slot){bstr, number};
+	return 0;
+}
+
+static void note_freed(uint32_t number)
+{
+	if (nfreed == freed_cap) {
+		size_t cap = freed_cap ? 2 * freed_cap : 64;
+		uint32_t *grown = realloc(freed, cap * sizeof(*grown));
+		if (!grown)
+			return; /* lost: the BSTR then looks leaked, never the reverse */
+		freed = grown;
+		freed_cap = cap;
+	}
+	freed[nfreed++] = number;
+}
 
 static void seen_free(void *block)
 {
 	if (!block)
 		return;
 	EnterCriticalSection(&lock);
-	for (size_t i = 0; i < n; i++) {
-		ptrdiff_t into = items[i].bstr - (char *)block;
-		if (!items[i].freed && into >= 0 && into <= 16) {
-			items[i].freed = 1;
-			break;
+	if (probing)
+		probe_block = block;
+	size_t i = (size_t)-1;
+	if (table_n && offset >= 0) {
+		i = find((char *)block + offset);
+	} else {
+		for (size_t k = 0; table_n && k < table_cap && i == (size_t)-1; k++) {
+			ptrdiff_t into = table[k].bstr ? table[k].bstr - (char *)block : -1;
+			if (into >= 0 && into <= 16)
+				i = k;
 		}
+	}
+	if (i != (size_t)-1) {
+		note_freed(table[i].number);
+		remove_slot(i);
 	}
 	LeaveCriticalSection(&lock);
 }
@@ -154,52 +243,34 @@ static IMallocSpy spy = {&spy_vtbl};
 uint32_t xb_host_spy_watch(BSTR b)
 {
 	EnterCriticalSection(&lock);
-	if (n == cap) {
-		size_t grown_cap = cap ? 2 * cap : 64;
-		struct watched *grown = realloc(items, grown_cap * sizeof(*grown));
-		if (!grown) {
-			LeaveCriticalSection(&lock);
-			return 0;
-		}
-		items = grown;
-		cap = grown_cap;
-	}
 	if (++last_number == 0)
 		last_number = 1;
-	items[n++] = (struct watched){(char *)b, last_number, 0};
-	uint32_t number = last_number;
+	uint32_t number = insert((char *)b, last_number) ? 0 : last_number;
 	LeaveCriticalSection(&lock);
 	return number;
 }
 
 int xb_host_spy_take(uint32_t number)
 {
-	int freed = 0;
+	int taken = 0;
 	EnterCriticalSection(&lock);
-	for (size_t i = 0; i < n; i++) {
-		if (items[i].number == number) {
-			freed = items[i].freed;
-			if (freed)
-				items[i] = items[--n];
+	for (size_t i = nfreed; i-- > 0;) {
+		if (freed[i] == number) {
+			freed[i] = freed[--nfreed];
+			taken = 1;
 			break;
 		}
 	}
 	LeaveCriticalSection(&lock);
-	return freed;
+	return taken;
 }
 
 size_t xb_host_spy_take_freed(uint32_t *numbers, size_t max)
 {
-	size_t taken = 0;
 	EnterCriticalSection(&lock);
-	for (size_t i = 0; i < n && taken < max;) {
-		if (items[i].freed) {
-			numbers[taken++] = items[i].number;
-			items[i] = items[--n];
-		} else {
-			i++;
-		}
-	}
+	size_t taken = nfreed < max ? nfreed : max;
+	memcpy(numbers, freed + nfreed - taken, taken * sizeof(*numbers));
+	nfreed -= taken;
 	LeaveCriticalSection(&lock);
 	return taken;
 }
@@ -213,8 +284,18 @@ int xb_host_spy_install(void)
 		no_cache();
 	if (FAILED(CoRegisterMallocSpy(&spy)))
 		return 0;
-	/* The self-test: a BSTR of our own must be seen going. */
+	/* The self-test: where a BSTR lies in its block, then a BSTR of our own must be seen going. */
 	BSTR probe = SysAllocString(L"exitbench");
+	EnterCriticalSection(&lock);
+	probing = 1;
+	LeaveCriticalSection(&lock);
+	SysFreeString(probe);
+	EnterCriticalSection(&lock);
+	probing = 0;
+	ptrdiff_t into = probe_block ? (char *)probe - (char *)probe_block : -1;
+	offset = into >= 0 && into <= 16 ? into : -1;
+	LeaveCriticalSection(&lock);
+	probe = SysAllocString(L"exitbench");
 	uint32_t number = xb_host_spy_watch(probe);
 	SysFreeString(probe);
 	return xb_host_spy_take(number);
