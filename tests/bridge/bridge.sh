@@ -3,7 +3,8 @@
 # same traces against the same module built as a Linux .so and as a Windows
 # DLL (run by exitbench-host.exe under Wine), and the JSON reports must say
 # the same (every record: method, event, hr, server calls, violations,
-# warnings; every module fact), apart from times and paths. Then what only a
+# warnings; every module fact), apart from times and paths; the files the
+# sample modules write must be the same bytes. Then what only a
 # DLL can do: crash (reported, the replay goes on), hang (stopped after
 # EXITBENCH_HOST_TIMEOUT), and the errors when Wine or the host is missing.
 # Exits 77 without mingw-w64's DLLs and host, Wine, or python3, saying which.
@@ -20,7 +21,7 @@ module_so=$build/tests/bridge/.libs/libxbbridgemod.so
 hello_dll=$build/tests/bridge/hello.dll
 hello_so=$build/modules/.libs/hello.so
 
-for f in "$host" "$module_dll" "$hello_dll"; do
+for f in "$host" "$module_dll" "$hello_dll" "$build/tests/bridge/filepublish.dll" "$build/tests/bridge/recorder.dll"; do
 	if [ ! -f "$f" ]; then
 		echo "SKIP: $f is not built (configure found no x86_64-w64-mingw32-gcc)"
 		exit 77
@@ -126,6 +127,14 @@ for trace in $traces; do
 	same "hello on $t" "hello-$t-so" "hello-$t-dll"
 done
 
+# The pipes alone (no shared memory) carry the same.
+EXITBENCH_BRIDGE_SHM=0
+export EXITBENCH_BRIDGE_SHM
+run pipes-dll --module "$module_dll" --set Mode=keep "$src/emu/demo/demo.jsonl"
+unset EXITBENCH_BRIDGE_SHM
+run pipes-so --module "$module_so" --set Mode=keep "$src/emu/demo/demo.jsonl"
+same "Mode=keep over the pipes only" pipes-so pipes-dll
+
 # The test module's modes that a .so survives: the same verdicts, violations included.
 for mode in enum leak keep objects misuse; do
 	for trace in $traces; do
@@ -153,6 +162,32 @@ CONCURRENT=1
 export CONCURRENT
 same "Mode=leak, --jobs 2" jobs-so jobs-dll
 unset CONCURRENT
+
+# The sample modules that write files: the same verdicts and, byte for byte, the same files.
+# The DLL is given its directory as Windows names it (Z: is Wine's view of /).
+winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
+fp_so="$build/modules/.libs/filepublish.so" fp_dll="$build/tests/bridge/filepublish.dll"
+rec_so="$build/modules/.libs/recorder.so" rec_dll="$build/tests/bridge/recorder.dll"
+for trace in "$src/tests/traces/valid/filepublish-crls.jsonl" "$src/tests/traces/valid/filepublish-hold.jsonl"; do
+	t=$(basename "$trace" .jsonl)
+	mkdir -p "$tmp/$t-so" "$tmp/$t-dll"
+	run "fp-$t-so" --module "$fp_so" --set "Directory=$tmp/$t-so" "$trace"
+	run "fp-$t-dll" --module "$fp_dll" --set "Directory=$(winpath "$tmp/$t-dll")" "$trace"
+	same "filepublish on $t" "fp-$t-so" "fp-$t-dll"
+	if ! diff -r "$tmp/$t-so" "$tmp/$t-dll" >/dev/null || [ -z "$(ls "$tmp/$t-dll")" ]; then
+		fail "filepublish on $t: the DLL's files differ from the .so's"
+		diff -r "$tmp/$t-so" "$tmp/$t-dll" | head
+	fi
+done
+for trace in $traces; do
+	t=$(basename "$trace" .jsonl)
+	run "rec-$t-so" --module "$rec_so" --set "Output=$tmp/rec-$t-so.jsonl" "$trace"
+	run "rec-$t-dll" --module "$rec_dll" --set "Output=$(winpath "$tmp/rec-$t-dll.jsonl")" "$trace"
+	same "recorder on $t" "rec-$t-so" "rec-$t-dll"
+	if ! cmp -s "$tmp/rec-$t-so.jsonl" "$tmp/rec-$t-dll.jsonl"; then
+		fail "recorder on $t: the DLL recorded another trace than the .so"
+	fi
+done
 
 # A crash is a result: the crashing Notify fails with the exception, the replay goes on.
 run crash --module "$module_dll" --set Mode=crash "$src/emu/demo/demo.jsonl"
