@@ -14,7 +14,7 @@ struct flight {
 };
 
 struct xb_engine {
-	IClassFactory IClassFactory_iface;
+	struct xb_server_factory factory; /* the CCertServerExit class object */
 	atomic_long refs;
 	pthread_mutex_t lock;
 	char *config;
@@ -29,11 +29,6 @@ struct xb_engine {
 	struct xb_injector *injector;
 	atomic_long live_servers;
 };
-
-static struct xb_engine *from_factory(IClassFactory *iface)
-{
-	return (struct xb_engine *)((char *)iface - offsetof(struct xb_engine, IClassFactory_iface));
-}
 
 void xb_engine_ref(struct xb_engine *engine)
 {
@@ -51,58 +46,13 @@ void xb_engine_unref(struct xb_engine *engine)
 	free(engine);
 }
 
-static HRESULT STDMETHODCALLTYPE factory_QueryInterface(IClassFactory *iface, REFIID riid, void **ppv)
-{
-	if (!ppv)
-		return E_POINTER;
-	*ppv = NULL;
-	if (!IsEqualIID(riid, &IID_IUnknown) && !IsEqualIID(riid, &IID_IClassFactory))
-		return E_NOINTERFACE;
-	*ppv = iface;
-	IClassFactory_AddRef(iface);
-	return S_OK;
-}
-
-static ULONG STDMETHODCALLTYPE factory_AddRef(IClassFactory *iface)
-{
-	xb_engine_ref(from_factory(iface));
-	return 2; /* the engine's count is not the factory's to report */
-}
-
-static ULONG STDMETHODCALLTYPE factory_Release(IClassFactory *iface)
-{
-	xb_engine_unref(from_factory(iface));
-	return 1;
-}
-
-static HRESULT STDMETHODCALLTYPE factory_CreateInstance(IClassFactory *iface, IUnknown *outer, REFIID riid,
-							void **ppv)
-{
-	if (!ppv)
-		return E_POINTER;
-	*ppv = NULL;
-	if (outer)
-		return CLASS_E_NOAGGREGATION;
-	return xb_server_create(from_factory(iface), riid, ppv);
-}
-
-static HRESULT STDMETHODCALLTYPE factory_LockServer(IClassFactory *iface, BOOL lock)
-{
-	(void)iface;
-	(void)lock;
-	return S_OK;
-}
-
-static const IClassFactoryVtbl factory_vtbl = {factory_QueryInterface, factory_AddRef, factory_Release,
-					       factory_CreateInstance, factory_LockServer};
-
 HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_engine **out, xb_error *err)
 {
 	*out = NULL;
 	struct xb_engine *e = calloc(1, sizeof(*e));
 	if (!e)
 		return E_OUTOFMEMORY;
-	e->IClassFactory_iface.lpVtbl = &factory_vtbl;
+	xb_server_factory_init(&e->factory, &xb_engine_server_ops, e);
 	atomic_init(&e->refs, 1);
 	pthread_mutex_init(&e->lock, NULL);
 	e->next_context = 1;
@@ -114,7 +64,7 @@ HRESULT xb_engine_new(const char *config, const struct xb_props *ca, struct xb_e
 	if (SUCCEEDED(hr))
 		hr = xb_ca_props_derive(&e->ca, e->config, err);
 	if (SUCCEEDED(hr))
-		hr = CoRegisterClassObject(&CLSID_CCertServerExit, (IUnknown *)&e->IClassFactory_iface,
+		hr = CoRegisterClassObject(&CLSID_CCertServerExit, (IUnknown *)&e->factory.IClassFactory_iface,
 					   CLSCTX_INPROC_SERVER, REGCLS_MULTIPLEUSE, &e->cookie);
 	if (FAILED(hr)) {
 		xb_engine_unref(e);
@@ -229,6 +179,11 @@ void xb_engine_derive_locked(struct xb_engine *engine, struct xb_event *ev)
 const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine)
 {
 	pthread_mutex_lock(&engine->lock);
+	return &engine->ca;
+}
+
+const struct xb_props *xb_engine_locked_ca(struct xb_engine *engine)
+{
 	return &engine->ca;
 }
 

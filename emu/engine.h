@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 
+#include "server_core.h"
 #include "trace.h"
 
 struct xb_engine;
@@ -43,17 +44,6 @@ const char *xb_engine_config(const struct xb_engine *engine);
  * RawCertificate OpenSSL cannot read...), or S_OK; the engine forgets it.
  */
 HRESULT xb_engine_take_error(struct xb_engine *engine, xb_error *copy);
-
-/* One ICertServerExit call as a module made it, for the observer. */
-struct xb_server_call {
-	LONG context;       /* the object's context at the call (SetContext: the one asked for) */
-	const char *method; /* "GetRequestProperty"... */
-	const char *name;   /* property, attribute or extension name as UTF-8, or NULL */
-	LONG type;          /* PROPTYPE_* asked, or 0 */
-	HRESULT hr;         /* what the call returned */
-	const void *bstr;   /* the BSTR handed to the module (out BSTR or VARIANT's bstrVal), or NULL */
-	int injected;       /* hr is a fault the engine injected (xb_engine_set_injector) */
-};
 
 /*
  * Called after every server call, from the calling thread, outside the
@@ -105,13 +95,15 @@ struct xb_event *xb_engine_lock_event(struct xb_engine *engine, LONG context);
  * kept for xb_engine_take_error.
  */
 void xb_engine_derive_locked(struct xb_engine *engine, struct xb_event *ev);
-/* Locks for reading the CA properties. */
+/* Locks for reading the CA properties; xb_engine_locked_ca gives them again while the lock is held. */
 const struct xb_props *xb_engine_lock_ca(struct xb_engine *engine);
+const struct xb_props *xb_engine_locked_ca(struct xb_engine *engine);
 void xb_engine_unlock(struct xb_engine *engine);
 void xb_engine_ref(struct xb_engine *engine);
 void xb_engine_unref(struct xb_engine *engine);
 
-/* A new server object (ICertServerExit, one reference) on engine. */
+/* The engine as the server objects' backend (server.c), and a new object (one reference) on it. */
+extern const struct xb_server_ops xb_engine_server_ops;
 HRESULT xb_server_create(struct xb_engine *engine, REFIID riid, void **ppv);
 
 #endif

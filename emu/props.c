@@ -167,3 +167,34 @@ HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from)
 	}
 	return hr;
 }
+
+/* Request attribute names (reference §3.6): ASCII case, spaces and hyphens do not count. */
+static const char *skip_ignored(const char *s)
+{
+	while (*s == ' ' || *s == '-')
+		s++;
+	return s;
+}
+
+int xb_attribute_name_equal(const char *a, const char *b)
+{
+	for (;;) {
+		a = skip_ignored(a);
+		b = skip_ignored(b);
+		if (!*a || !*b)
+			return *a == *b;
+		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
+		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
+		if (x != y)
+			return 0;
+		a++, b++;
+	}
+}
+
+const struct xb_prop *xb_attribute_find(const struct xb_props *attrs, const char *name)
+{
+	for (size_t i = 0; i < attrs->n; i++)
+		if (xb_attribute_name_equal(attrs->items[i].name, name))
+			return &attrs->items[i];
+	return NULL;
+}

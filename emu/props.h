@@ -47,6 +47,14 @@ HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from);
 const struct xb_prop *xb_props_find(const struct xb_props *p, const char *name);
 void xb_props_free(struct xb_props *p);
 
+/*
+ * Request attribute names compare as the CA parses them: ignoring ASCII
+ * case, spaces and hyphens (reference §3.6). xb_attribute_find gives the
+ * attribute a name stands for, or NULL. Borrowed.
+ */
+int xb_attribute_name_equal(const char *a, const char *b);
+const struct xb_prop *xb_attribute_find(const struct xb_props *attrs, const char *name);
+
 /* Room for an OID's dotted text: longer ones are refused, never cut. */
 #define XB_OID_TEXT_SIZE 256
 

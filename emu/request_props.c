@@ -19,37 +19,7 @@
 /* PKCS#7 inside CMC inside PKCS#7...: real requests nest twice at most. */
 #define MAX_NESTING 4
 
-/* ---- attribute names ----------------------------------------------------- */
-
-static const char *skip_ignored(const char *s)
-{
-	while (*s == ' ' || *s == '-')
-		s++;
-	return s;
-}
-
-static int attribute_name_equal(const char *a, const char *b)
-{
-	for (;;) {
-		a = skip_ignored(a);
-		b = skip_ignored(b);
-		if (!*a || !*b)
-			return *a == *b;
-		char x = (*a >= 'A' && *a <= 'Z') ? (char)(*a + 32) : *a;
-		char y = (*b >= 'A' && *b <= 'Z') ? (char)(*b + 32) : *b;
-		if (x != y)
-			return 0;
-		a++, b++;
-	}
-}
-
-const struct xb_prop *xb_attribute_find(const struct xb_props *attrs, const char *name)
-{
-	for (size_t i = 0; i < attrs->n; i++)
-		if (attribute_name_equal(attrs->items[i].name, name))
-			return &attrs->items[i];
-	return NULL;
-}
+/* ---- attributes ----------------------------------------------------------- */
 
 /* Puts under the spelling already there, so one attribute never appears twice. */
 static HRESULT put_attribute(struct xb_props *attrs, const char *name, const char *value, enum xb_put how)

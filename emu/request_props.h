@@ -48,11 +48,4 @@ HRESULT xb_request_props_derive(const unsigned char *der, size_t len, struct xb_
  */
 HRESULT xb_request_attributes_parse(const char *text, struct xb_props *attrs, enum xb_put how);
 
-/*
- * The attribute a name stands for, compared as the CA parses attribute
- * names: ignoring ASCII case, spaces and hyphens (reference §3.6). NULL
- * when there is none. Borrowed.
- */
-const struct xb_prop *xb_attribute_find(const struct xb_props *attrs, const char *name);
-
 #endif

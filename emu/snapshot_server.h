@@ -1,12 +1,12 @@
 /*
  * An ICertServerExit that answers from an event snapshot (bridge_proto.h)
- * with exactly the engine's semantics (emu/server.c, docs/decisions.md
- * "The server object"): exitbench-host.exe serves a Windows module's calls
- * with it, locally, so a call costs no round trip to the engine. Portable
- * C: the engine's suite runs it on Linux against emu/server.c, call by
- * call, over the same events (tests/check_bridge.c).
+ * with exactly the engine's semantics, being the engine's own server object
+ * (server_core.c) over the snapshot: exitbench-host.exe serves a Windows
+ * module's calls with it, locally, so a call costs no round trip to the
+ * engine. Portable C; tests/check_bridge.c holds it to the engine's answers
+ * call by call over the same events.
  *
- * Where the engine's server asks the engine (is this context in flight?
+ * Where the engine's backend asks the engine (is this context in flight?
  * derive now?), this one asks its xb_snap_host: the snapshot of the call
  * being made, and what it must report back (the calls, with the BSTRs it
  * handed out; the server objects created and released; whether the module
