@@ -9,6 +9,7 @@
 #include "bridge.h"
 #include "bridge_proc.h"
 #include "bridge_snapshot.h"
+#include "inject.h"
 
 /* A Linux BSTR standing for one the module kept, by the host's number for it. */
 struct mirror {
@@ -24,6 +25,8 @@ struct xb_bridge {
 	struct xb_bridge_proc proc;
 	int started;
 	struct xb_engine *engine;
+	unsigned long injector_generation; /* of the engine's rules the host decides with (engine.h); 0: none sent */
+	int host_injects;                  /* the host has rules */
 	struct xb_snap_source source;
 	int timeout_ms;
 	char *progid;
@@ -219,6 +222,40 @@ static void replay_calls(struct xb_bridge *b, const struct xb_bridge_response *r
 }
 
 /*
+ * Sends the host the engine's fault injection rules when they changed
+ * since it last got them: the host decides the module's server calls
+ * itself, from the same specifications and seed. Under b->lock. S_OK; the
+ * host's refusal of the rules (*refused set; the host goes on, without
+ * rules); or a failure of the host itself (it is gone). why says which.
+ */
+static HRESULT send_injector(struct xb_bridge *b, int *refused, char *why, size_t n)
+{
+	unsigned long generation = 0;
+	struct xb_injector *in = b->engine ? xb_engine_injector(b->engine, &generation) : NULL;
+	if (generation == b->injector_generation || (!in && !b->host_injects)) {
+		b->injector_generation = generation;
+		return S_OK;
+	}
+	struct xb_bridge_request q = {.type = XB_MSG_INJECT};
+	if (in) {
+		q.specs = xb_injector_specs(in, &q.nspecs);
+		q.seed = xb_injector_seed(in);
+	}
+	struct xb_bridge_response r;
+	HRESULT hr = xb_bridge_proc_call(&b->proc, &q, &r, b->timeout_ms, why, n);
+	if (FAILED(hr)) /* not the module's hang: the host's, and why says so */
+		return hr == HRESULT_FROM_WIN32(ERROR_TIMEOUT) ? RPC_E_DISCONNECTED : hr;
+	b->host_injects = SUCCEEDED(r.hr) && q.nspecs; /* a refusal leaves the host without rules */
+	if (FAILED(r.hr)) {
+		*refused = 1;
+		snprintf(why, n, "exitbench-host.exe cannot apply --inject: %s", r.error);
+		return r.hr;
+	}
+	b->injector_generation = generation;
+	return S_OK;
+}
+
+/*
  * One round trip. Calls into the module carry the snapshot (kind, context:
  * the Notify's) and have their log played back. Returns what the call
  * returned: the module's HRESULT (r->hr), or why it did not (the host is
@@ -235,17 +272,24 @@ static HRESULT round_trip(struct xb_bridge *b, struct xb_bridge_request *q, stru
 		return RPC_E_DISCONNECTED;
 	}
 	int calls_module = xb_bridge_calls_module(q->type);
-	HRESULT hr = S_OK;
-	if (calls_module) {
+	char why[600];
+	int refused = 0;
+	/* Rules changed since the host got them (the Check helpers' xb_check_ca_inject): first the new ones. */
+	HRESULT hr = calls_module ? send_injector(b, &refused, why, sizeof(why)) : S_OK;
+	if (refused) {
+		add_fault(b, "%s was not called: %s", what, why);
+		pthread_mutex_unlock(&b->lock);
+		return hr;
+	}
+	if (calls_module && SUCCEEDED(hr)) {
 		hr = xb_snap_source_build(&b->source, b->engine, q->type == XB_MSG_NOTIFY ? q->event : 0,
 					  q->type == XB_MSG_NOTIFY ? q->context : 0);
 		q->snap = b->source.snap;
+		if (FAILED(hr))
+			snprintf(why, sizeof(why), "out of memory building the event snapshot");
 	}
-	char why[600];
 	if (SUCCEEDED(hr))
 		hr = xb_bridge_proc_call(&b->proc, q, r, b->timeout_ms, why, sizeof(why));
-	else
-		snprintf(why, sizeof(why), "out of memory building the event snapshot");
 	if (hr == HRESULT_FROM_WIN32(ERROR_TIMEOUT)) {
 		snprintf(b->dead, sizeof(b->dead), "exitbench-host.exe was stopped after %s did not return within %d ms",
 			 what, b->timeout_ms);
@@ -644,11 +688,21 @@ HRESULT xb_bridge_load(const struct xb_module_spec *spec, struct xb_bridge **out
 	return S_OK;
 }
 
-void xb_bridge_set_engine(struct xb_bridge *b, struct xb_engine *engine)
+HRESULT xb_bridge_set_engine(struct xb_bridge *b, struct xb_engine *engine, xb_error *err)
 {
 	pthread_mutex_lock(&b->lock);
 	b->engine = engine;
+	HRESULT hr = S_OK;
+	char why[600];
+	int refused = 0;
+	/* The rules now, so that a host refusing them stops a replay before it starts. */
+	if (!b->dead[0] && FAILED(hr = send_injector(b, &refused, why, sizeof(why)))) {
+		if (!refused)
+			snprintf(b->dead, sizeof(b->dead), "%s", why);
+		xb_error_set(err, hr, 0, "%s", why);
+	}
 	pthread_mutex_unlock(&b->lock);
+	return hr;
 }
 
 void xb_bridge_set_timeout(struct xb_bridge *b, unsigned ms)

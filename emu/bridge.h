@@ -48,8 +48,16 @@ struct xb_bridge_module {
 HRESULT xb_bridge_load(const struct xb_module_spec *spec, struct xb_bridge **out, struct xb_bridge_module *info,
 		       xb_error *err);
 
-/* The engine whose CA properties and events the calls ship. Borrowed; NULL: an empty snapshot. */
-void xb_bridge_set_engine(struct xb_bridge *b, struct xb_engine *engine);
+/*
+ * The engine whose CA properties and events the calls ship (borrowed; NULL:
+ * an empty snapshot), and whose fault injection rules (inject.h) the host
+ * applies to the module's server calls: they are sent now, and again
+ * before a call whenever the engine's rules changed. S_OK, or a failure
+ * with err: the host refused the rules (it cannot parse a specification),
+ * or it is gone. A call made while the host has no rules the engine set is
+ * not made (a fault line says why).
+ */
+HRESULT xb_bridge_set_engine(struct xb_bridge *b, struct xb_engine *engine, xb_error *err);
 
 /* The per-call limit in milliseconds (default: $EXITBENCH_HOST_TIMEOUT, else 60 s); 0 keeps the default. */
 void xb_bridge_set_timeout(struct xb_bridge *b, unsigned ms);

@@ -117,9 +117,13 @@ static HRESULT find_host(struct xb_bridge_proc *p, xb_error *err)
 	} else {
 		snprintf(self, sizeof(self), "(unknown: /proc/self/exe unreadable)");
 	}
+	/* A program of the user's own (a Check test through libexitbench-check): where make install put it. */
+	if (host_in(XB_BINDIR, strlen(XB_BINDIR), p->host, sizeof(p->host)))
+		return S_OK;
 	return xb_error_set(err, HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND), 0,
-			    "cannot run a Windows DLL: " HOST_NAME " is not installed next to this program (in %s); "
-			    "build exitbench with x86_64-w64-mingw32-gcc installed, or set EXITBENCH_HOST", self);
+			    "cannot run a Windows DLL: " HOST_NAME " is neither next to this program (in %s) nor installed "
+			    "in %s; build exitbench with x86_64-w64-mingw32-gcc installed, or set EXITBENCH_HOST",
+			    self, XB_BINDIR);
 }
 
 /* ---- the child ------------------------------------------------------------ */
@@ -417,6 +421,8 @@ static unsigned answer_type(unsigned request)
 		return XB_MSG_LOADED;
 	case XB_MSG_SHM:
 		return XB_MSG_SHM_READY;
+	case XB_MSG_INJECT:
+		return XB_MSG_INJECT_READY;
 	default:
 		return XB_MSG_RESULT;
 	}

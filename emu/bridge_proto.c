@@ -20,10 +20,12 @@ static const struct {
 	{XB_MSG_RELEASE, "RELEASE", 1},
 	{XB_MSG_BYE, "BYE", 0},
 	{XB_MSG_SHM, "SHM", 0},
+	{XB_MSG_INJECT, "INJECT", 0},
 	{XB_MSG_HELLO_OK, "HELLO_OK", 0},
 	{XB_MSG_LOADED, "LOADED", 0},
 	{XB_MSG_RESULT, "RESULT", 0},
 	{XB_MSG_SHM_READY, "SHM_READY", 0},
+	{XB_MSG_INJECT_READY, "INJECT_READY", 0},
 	{XB_MSG_BROKEN, "BROKEN", 0},
 };
 
@@ -268,6 +270,30 @@ static void put_wstr(struct xb_wbuf *w, const struct xb_wire_wstr *s)
 	xb_put_wstr(w, s->units, s->n, s->units != NULL);
 }
 
+static void put_strings(struct xb_wbuf *w, const char *const *items, size_t n)
+{
+	xb_put_u32(w, (uint32_t)n);
+	for (size_t i = 0; i < n; i++)
+		xb_put_str(w, items[i]);
+}
+
+/* A list<str> into the arena; count and item say what they are in an error. */
+static int get_strings(struct xb_rbuf *r, const char *const **out, size_t *nout, const char *count, const char *item)
+{
+	size_t n;
+	if (xb_get_count(r, &n, MIN_STRING, count))
+		return -1;
+	const char **items = xb_rbuf_array(r, n, sizeof(*items));
+	if (!items)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (xb_get_str(r, &items[i], item))
+			return -1;
+	*out = items;
+	*nout = n;
+	return 0;
+}
+
 int xb_bridge_encode_request(struct xb_wbuf *w, const struct xb_bridge_request *q)
 {
 	const char *name = xb_bridge_type_name(q->type);
@@ -288,6 +314,10 @@ int xb_bridge_encode_request(struct xb_wbuf *w, const struct xb_bridge_request *
 		break;
 	case XB_MSG_SHM:
 		xb_put_str(w, q->path);
+		break;
+	case XB_MSG_INJECT:
+		put_strings(w, q->specs, q->nspecs);
+		xb_put_u64(w, q->seed);
 		break;
 	case XB_MSG_INITIALIZE:
 		xb_put_str(w, q->config);
@@ -361,6 +391,11 @@ static int decode_request(struct xb_rbuf *r, struct xb_bridge_request *q)
 			       : 0;
 	case XB_MSG_SHM:
 		return xb_get_str(r, &q->path, "the shared file's path");
+	case XB_MSG_INJECT:
+		return get_strings(r, &q->specs, &q->nspecs, "the specification count", "an --inject specification") ||
+				       xb_get_u64(r, &q->seed, "the seed")
+			       ? -1
+			       : 0;
 	case XB_MSG_INITIALIZE: {
 		if (xb_get_str(r, &q->config, "strConfig") || xb_get_str(r, &q->location, "the registry location") ||
 		    xb_get_i32(r, &i, "the mask sentinel") || xb_get_count(r, &n, MIN_SETTING, "the setting count"))
@@ -443,6 +478,7 @@ int xb_bridge_encode_response(struct xb_wbuf *w, const struct xb_bridge_response
 		xb_put_u8(w, p->bstr_tracking ? 1 : 0);
 		break;
 	case XB_MSG_SHM_READY:
+	case XB_MSG_INJECT_READY:
 		xb_put_u32(w, (uint32_t)p->hr);
 		if (FAILED(p->hr))
 			xb_put_str(w, p->error);
@@ -459,9 +495,7 @@ int xb_bridge_encode_response(struct xb_wbuf *w, const struct xb_bridge_response
 		xb_put_u8(w, p->is_exit2 ? 1 : 0);
 		xb_put_u8(w, p->qi_exit ? 1 : 0);
 		xb_put_u8(w, p->has_can_unload ? 1 : 0);
-		xb_put_u32(w, (uint32_t)p->nwarnings);
-		for (size_t i = 0; i < p->nwarnings; i++)
-			xb_put_str(w, p->warnings[i]);
+		put_strings(w, p->warnings, p->nwarnings);
 		break;
 	case XB_MSG_RESULT:
 		xb_put_u8(w, (uint8_t)p->answers);
@@ -649,7 +683,6 @@ static int decode_response(struct xb_rbuf *r, struct xb_bridge_response *p)
 	if (get_type(r, &p->type, 1))
 		return -1;
 	uint32_t magic;
-	size_t n;
 	switch (p->type) {
 	case XB_MSG_HELLO_OK:
 		if (xb_get_u32(r, &magic, "the magic number"))
@@ -662,30 +695,23 @@ static int decode_response(struct xb_rbuf *r, struct xb_bridge_response *p)
 				       xb_get_bool(r, &p->bstr_tracking, "the BSTR tracking flag")
 			       ? -1
 			       : 0;
-	case XB_MSG_LOADED: {
+	case XB_MSG_LOADED:
 		if (get_hr(r, &p->hr, "the HRESULT"))
 			return -1;
 		if (FAILED(p->hr))
 			return xb_get_str(r, &p->error, "the error text");
-		if (xb_get_str(r, &p->path, "the path") || xb_get_optstr(r, &p->progid, "the ProgID") ||
-		    xb_get_str(r, &p->clsid, "the CLSID") || xb_get_bool(r, &p->is_exit2, "the ICertExit2 flag") ||
-		    xb_get_bool(r, &p->qi_exit, "the ICertExit flag") ||
-		    xb_get_bool(r, &p->has_can_unload, "the DllCanUnloadNow flag") ||
-		    xb_get_count(r, &n, MIN_STRING, "the warning count"))
-			return -1;
-		const char **warnings = xb_rbuf_array(r, n, sizeof(*warnings));
-		if (!warnings)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			if (xb_get_str(r, &warnings[i], "a warning"))
-				return -1;
-		p->warnings = warnings;
-		p->nwarnings = n;
-		return 0;
-	}
+		return xb_get_str(r, &p->path, "the path") || xb_get_optstr(r, &p->progid, "the ProgID") ||
+				       xb_get_str(r, &p->clsid, "the CLSID") ||
+				       xb_get_bool(r, &p->is_exit2, "the ICertExit2 flag") ||
+				       xb_get_bool(r, &p->qi_exit, "the ICertExit flag") ||
+				       xb_get_bool(r, &p->has_can_unload, "the DllCanUnloadNow flag") ||
+				       get_strings(r, &p->warnings, &p->nwarnings, "the warning count", "a warning")
+			       ? -1
+			       : 0;
 	case XB_MSG_RESULT:
 		return get_result(r, p);
 	case XB_MSG_SHM_READY:
+	case XB_MSG_INJECT_READY:
 		if (get_hr(r, &p->hr, "the HRESULT"))
 			return -1;
 		return FAILED(p->hr) ? xb_get_str(r, &p->error, "the error text") : 0;

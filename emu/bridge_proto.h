@@ -35,11 +35,13 @@ enum xb_msg_type {
 	XB_MSG_RELEASE = 0x09,
 	XB_MSG_BYE = 0x0A,
 	XB_MSG_SHM = 0x0B,
+	XB_MSG_INJECT = 0x0C,
 	/* host -> engine */
 	XB_MSG_HELLO_OK = 0x81,
 	XB_MSG_LOADED = 0x82,
 	XB_MSG_RESULT = 0x83,
 	XB_MSG_SHM_READY = 0x84,
+	XB_MSG_INJECT_READY = 0x85,
 	XB_MSG_BROKEN = 0x8F, /* the host could not read a request; it exits after sending this */
 };
 
@@ -182,6 +184,10 @@ struct xb_bridge_request {
 	size_t nsettings;
 	/* NOTIFY */
 	LONG event, context;
+	/* INJECT: the --inject specifications (none: injection off) and the seed of their random= rules */
+	const char *const *specs;
+	size_t nspecs;
+	uint64_t seed;
 	/* MANAGE_GET_PROPERTY */
 	struct xb_wire_wstr manage_config, manage_location, manage_name;
 	LONG manage_flags;
@@ -196,9 +202,9 @@ struct xb_bridge_response {
 	uint32_t pid;
 	const char *host;      /* "exitbench-host 0.1.0 on Wine 8.0" */
 	int bstr_tracking;     /* the host sees the module free BSTRs (its self-test passed) */
-	/* LOADED, SHM_READY, and RESULT's return value */
+	/* LOADED, SHM_READY, INJECT_READY, and RESULT's return value */
 	HRESULT hr;
-	/* LOADED (all but error NULL on failure), SHM_READY's failure, BROKEN's reason */
+	/* LOADED (all but error NULL on failure), SHM_READY's and INJECT_READY's failure, BROKEN's reason */
 	const char *error;
 	const char *path;      /* the Windows path loaded */
 	const char *progid;    /* NULL for a raw CLSID load without one */

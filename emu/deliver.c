@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "crash.h"
 #include "deliver.h"
 
 static double now(void)
@@ -25,18 +26,30 @@ static void add_line(char ***lines, size_t *n, const char *text)
 		(*n)++;
 }
 
-/* Around every call: the module's key for the calling thread, and the contract watching. */
-static void begin(const struct xb_delivery *d, LONG kind, LONG context)
+/*
+ * Around every call: the module's key for the calling thread, the
+ * contract watching, and the call described for a crash (and for
+ * isolation's hooks). n->method is already the call's: XB_CALL_INITIALIZE,
+ * _NOTIFY and _UNLOAD are the record's method names.
+ */
+static void begin(const struct xb_delivery *d, const struct xb_notification *n, LONG kind, LONG context)
 {
 	xb_engine_set_module_location(d->location);
 	xb_engine_set_delivering(kind);
 	xb_contract_begin(d->contract, d->engine, context);
+	int initialize = !strcmp(n->method, XB_CALL_INITIALIZE);
+	xb_crash_enter(&(struct xb_call){.module = n->module, .path = xb_module_path(d->module), .method = n->method,
+					 .kind = kind, .event = n->event, .line = n->line, .context = context,
+					 .loaded = initialize ? d->module : NULL});
 }
 
+/* After it: what the contract saw, and what went wrong outside it in a DLL (a crash, a hang, its host gone). */
 static void end(const struct xb_delivery *d, struct xb_notification *n, double start)
 {
 	n->seconds = now() - start;
+	xb_crash_leave();
 	xb_contract_end(d->contract, d->engine, n);
+	xb_module_take_faults(d->module, &n->violations, &n->nviolations);
 	xb_engine_set_delivering(0);
 	xb_engine_set_module_location(NULL);
 }
@@ -46,7 +59,7 @@ HRESULT xb_deliver_initialize(const struct xb_delivery *d, const char *config, L
 {
 	LONG got = 0;
 	n->method = "Initialize";
-	begin(d, 0, 0);
+	begin(d, n, 0, 0);
 	double start = now();
 	n->hr = xb_module_initialize(d->module, config, &got);
 	end(d, n, start);
@@ -64,7 +77,7 @@ void xb_deliver_notify(const struct xb_delivery *d, LONG kind, LONG context, str
 	n->method = "Notify";
 	n->kind = kind;
 	n->context = context;
-	begin(d, kind, context);
+	begin(d, n, kind, context);
 	double start = now();
 	HRESULT called = xb_module_notify(d->module, kind, context, &n->hr);
 	end(d, n, start);
@@ -75,7 +88,7 @@ void xb_deliver_notify(const struct xb_delivery *d, LONG kind, LONG context, str
 void xb_deliver_unload(const struct xb_delivery *d, struct xb_notification *n)
 {
 	n->method = "Unload";
-	begin(d, 0, 0);
+	begin(d, n, 0, 0);
 	double start = now();
 	xb_module_unload(d->module);
 	end(d, n, start);

@@ -1,10 +1,16 @@
 /*
  * One call into one loaded module with the contract checks around it:
  * the module's ModuleRegistryLocation for the calling thread, the
- * contract's begin and end, the time spent inside the module, and the
- * result record (struct xb_notification) with its violations and
- * warnings. The replay loop delivers through the same steps; the Check
- * helpers (libexitbench-check) deliver one event at a time through these.
+ * contract's begin and end, the call described for the crash handler
+ * (crash.h), the time spent inside the module, and the result record
+ * (struct xb_notification) with its violations and warnings, a DLL's
+ * crash, hang or lost host among them (xb_module_take_faults). The replay
+ * loop and the Check helpers (libexitbench-check) both deliver through
+ * these, so a module is held to one contract whichever drives it.
+ *
+ * A module must be pointed at d->engine with xb_module_set_engine once
+ * after loading, before the first of these (a DLL's calls are answered
+ * from that engine's events, with its fault injection).
  */
 #ifndef XB_EMU_DELIVER_H
 #define XB_EMU_DELIVER_H
@@ -24,7 +30,8 @@ struct xb_delivery {
 
 /*
  * xb_module_initialize(config) with the checks around it. n is the
- * caller's record (module, event, line already set): method, hr, seconds,
+ * caller's record (module, event, line already set; they also name the
+ * call for the crash handler): method, hr, seconds,
  * calls and violations are filled in, and the loader's warnings so far
  * are copied into n->warnings. *mask (optional) receives the mask, 0 when
  * Initialize failed. Returns what Initialize returned.

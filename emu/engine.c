@@ -27,6 +27,7 @@ struct xb_engine {
 	xb_server_observer observer;
 	void *observer_ctx;
 	struct xb_injector *injector;
+	unsigned long injector_generation;
 	atomic_long live_servers;
 };
 
@@ -266,9 +267,21 @@ const char *xb_engine_module_location(void)
 
 void xb_engine_set_injector(struct xb_engine *engine, struct xb_injector *injector)
 {
+	/* Across engines, so that a bridge moved to another engine sees a change too. */
+	static atomic_ulong generations;
 	pthread_mutex_lock(&engine->lock);
 	engine->injector = injector;
+	engine->injector_generation = atomic_fetch_add(&generations, 1) + 1;
 	pthread_mutex_unlock(&engine->lock);
+}
+
+struct xb_injector *xb_engine_injector(struct xb_engine *engine, unsigned long *generation)
+{
+	pthread_mutex_lock(&engine->lock);
+	struct xb_injector *injector = engine->injector;
+	*generation = engine->injector_generation;
+	pthread_mutex_unlock(&engine->lock);
+	return injector;
 }
 
 HRESULT xb_engine_fault(struct xb_engine *engine, const char *method, const char *name, LONG context)

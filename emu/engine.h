@@ -70,6 +70,13 @@ struct xb_injector;
 void xb_engine_set_injector(struct xb_engine *engine, struct xb_injector *injector);
 /* The fault for a call (S_OK for none); context is the one the call runs in. */
 HRESULT xb_engine_fault(struct xb_engine *engine, const char *method, const char *name, LONG context);
+/*
+ * The injector set (borrowed; NULL: none) and in *generation a number
+ * that every xb_engine_set_injector, on any engine, changes (never 0):
+ * a copy of the rules elsewhere (a DLL's host, bridge.c) is stale when
+ * the generation it was made from is not the current one.
+ */
+struct xb_injector *xb_engine_injector(struct xb_engine *engine, unsigned long *generation);
 
 /* Server objects created on this engine and not yet released. */
 long xb_engine_live_servers(struct xb_engine *engine);

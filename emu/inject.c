@@ -1,5 +1,4 @@
 /* Fault injection rules (inject.h). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,26 @@
 
 #include "inject.h"
 #include "trace.h"
+
+/*
+ * The injector's lock: the host is built with mingw-w64 and must need no
+ * runtime DLL beyond the system's (winpthreads would be one), so Windows
+ * takes an SRW lock, which needs neither set-up failure nor destruction.
+ */
+#ifdef _WIN32
+typedef SRWLOCK lock_t;
+# define lock_init(l) InitializeSRWLock(l)
+# define lock_destroy(l) ((void)(l))
+# define lock_take(l) AcquireSRWLockExclusive(l)
+# define lock_give(l) ReleaseSRWLockExclusive(l)
+#else
+# include <pthread.h>
+typedef pthread_mutex_t lock_t;
+# define lock_init(l) pthread_mutex_init(l, NULL)
+# define lock_destroy(l) pthread_mutex_destroy(l)
+# define lock_take(l) pthread_mutex_lock(l)
+# define lock_give(l) pthread_mutex_unlock(l)
+#endif
 
 struct rule {
 	HRESULT error;
@@ -20,9 +39,11 @@ struct rule {
 };
 
 struct xb_injector {
-	pthread_mutex_t lock;
+	lock_t lock;
 	struct rule *rules;
 	size_t n;
+	char **specs; /* as given, for a process that must decide the same (xb_injector_specs) */
+	size_t nspecs;
 	uint64_t state; /* xorshift64* */
 	uint64_t seed;
 	int seeded, any_random;
@@ -169,9 +190,14 @@ HRESULT xb_injector_new(const char *const *specs, size_t n, struct xb_injector *
 	struct xb_injector *in = calloc(1, sizeof(*in));
 	if (!in)
 		return E_OUTOFMEMORY;
-	pthread_mutex_init(&in->lock, NULL);
-	HRESULT hr = S_OK;
+	lock_init(&in->lock);
+	HRESULT hr = (in->specs = calloc(n + 1, sizeof(*in->specs))) ? S_OK : E_OUTOFMEMORY;
 	for (size_t i = 0; i < n && SUCCEEDED(hr); i++) {
+		if (!(in->specs[in->nspecs] = strdup(specs[i]))) {
+			hr = E_OUTOFMEMORY;
+			break;
+		}
+		in->nspecs++;
 		const char *p = specs[i], *end = p + strlen(p);
 		if (p == end)
 			hr = xb_error_set(err, E_INVALIDARG, 0, "--inject: an empty specification");
@@ -187,9 +213,7 @@ HRESULT xb_injector_new(const char *const *specs, size_t n, struct xb_injector *
 		xb_injector_free(in);
 		return hr;
 	}
-	if (!in->seeded)
-		in->seed = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
-	in->state = in->seed ? in->seed : 0x9E3779B97F4A7C15ull;
+	xb_injector_set_seed(in, in->seeded ? in->seed : (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32));
 	*out = in;
 	return S_OK;
 }
@@ -198,7 +222,10 @@ void xb_injector_free(struct xb_injector *in)
 {
 	if (!in)
 		return;
-	pthread_mutex_destroy(&in->lock);
+	lock_destroy(&in->lock);
+	for (size_t i = 0; i < in->nspecs; i++)
+		free(in->specs[i]);
+	free(in->specs);
 	free(in->rules);
 	free(in);
 }
@@ -206,6 +233,20 @@ void xb_injector_free(struct xb_injector *in)
 uint64_t xb_injector_seed(const struct xb_injector *in)
 {
 	return in->seed;
+}
+
+void xb_injector_set_seed(struct xb_injector *in, uint64_t seed)
+{
+	lock_take(&in->lock);
+	in->seed = seed;
+	in->state = seed ? seed : 0x9E3779B97F4A7C15ull; /* xorshift never leaves 0 */
+	lock_give(&in->lock);
+}
+
+const char *const *xb_injector_specs(const struct xb_injector *in, size_t *n)
+{
+	*n = in->nspecs;
+	return (const char *const *)in->specs;
 }
 
 int xb_injector_random(const struct xb_injector *in)
@@ -236,7 +277,7 @@ static int matches(const struct rule *r, const char *method, const char *name, L
 HRESULT xb_injector_decide(struct xb_injector *in, const char *method, const char *name, LONG kind)
 {
 	HRESULT hr = S_OK;
-	pthread_mutex_lock(&in->lock);
+	lock_take(&in->lock);
 	for (size_t i = 0; i < in->n && hr == S_OK; i++) {
 		struct rule *r = &in->rules[i];
 		if (!matches(r, method, name, kind))
@@ -246,6 +287,6 @@ HRESULT xb_injector_decide(struct xb_injector *in, const char *method, const cha
 		if (fire)
 			hr = r->error;
 	}
-	pthread_mutex_unlock(&in->lock);
+	lock_give(&in->lock);
 	return hr;
 }

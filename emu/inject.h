@@ -16,6 +16,9 @@
  * The first rule that fires wins. HRESULTs are names (E_OUTOFMEMORY,
  * CERTSRV_E_PROPERTY_EMPTY, RPC, which is
  * HRESULT_FROM_WIN32(RPC_S_SERVER_UNAVAILABLE)) or numbers.
+ *
+ * Portable C: exitbench-host.exe decides a Windows DLL's calls with the
+ * same code, from the specifications the engine ships (bridge_proto.h).
  */
 #ifndef XB_EMU_INJECT_H
 #define XB_EMU_INJECT_H
@@ -36,6 +39,14 @@ void xb_injector_free(struct xb_injector *in);
 
 /* The seed random= rules use (given, or chosen from the clock), for the report. */
 uint64_t xb_injector_seed(const struct xb_injector *in);
+/*
+ * Restarts the random= generator from seed, whatever the specifications
+ * said: another process deciding from the same rules (a DLL's host, an
+ * isolated module's process) must draw from the seed the report prints.
+ */
+void xb_injector_set_seed(struct xb_injector *in, uint64_t seed);
+/* The specifications it was made from, as given (*n of them); borrowed from in. */
+const char *const *xb_injector_specs(const struct xb_injector *in, size_t *n);
 /* Whether any rule uses random=. */
 int xb_injector_random(const struct xb_injector *in);
 

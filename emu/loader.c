@@ -827,10 +827,9 @@ void xb_module_get_info(const struct xb_module *m, struct xb_module_info *info)
 		info->manage[p] = m->manage[p];
 }
 
-void xb_module_set_engine(struct xb_module *m, struct xb_engine *engine)
+HRESULT xb_module_set_engine(struct xb_module *m, struct xb_engine *engine, xb_error *err)
 {
-	if (m && m->bridge)
-		xb_bridge_set_engine(m->bridge, engine);
+	return m && m->bridge ? xb_bridge_set_engine(m->bridge, engine, err) : S_OK;
 }
 
 HRESULT xb_module_take_faults(struct xb_module *m, char ***lines, size_t *n)

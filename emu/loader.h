@@ -194,10 +194,14 @@ void xb_module_get_info(const struct xb_module *m, struct xb_module_info *info);
 struct xb_engine;
 /*
  * The engine whose CA properties and events the module's calls read: a
- * DLL's server calls are answered in its host from a snapshot of them.
- * Borrowed. Nothing for a Linux module (it reaches the engine through COM).
+ * DLL's server calls are answered in its host from a snapshot of them,
+ * and failed there by the engine's fault injection rules (sent to the
+ * host now and whenever they change). Set it after loading, before any
+ * call. Borrowed. Nothing for a Linux module (it reaches the engine
+ * through COM). S_OK, or a failure with err (optional): the host refused
+ * the rules or is gone.
  */
-void xb_module_set_engine(struct xb_module *m, struct xb_engine *engine);
+HRESULT xb_module_set_engine(struct xb_module *m, struct xb_engine *engine, xb_error *err);
 /*
  * Appends (malloc'd) one line per thing that went wrong outside the COM
  * contract in the calling thread's calls into the module since it last

@@ -5,6 +5,7 @@
 
 #include "contract.h"
 #include "crash.h"
+#include "deliver.h"
 #include "engine.h"
 #include "event.h"
 #include "inject.h"
@@ -77,29 +78,20 @@ static void finish(struct run *r, struct xb_notification *n, struct batch *batch
 	batch->records[batch->n++] = *n;
 }
 
+/* Module i as deliver.h addresses it. */
+static struct xb_delivery delivery(struct run *r, size_t i)
+{
+	struct xb_delivery d = {r->engine, r->contract, r->modules[i].m, r->modules[i].location};
+	return d;
+}
+
 /* Delivers one event to one module, with the contract checks around it. */
 static void deliver(struct run *r, size_t i, const struct xb_event *ev, size_t ordinal, LONG context,
 		    struct batch *batch)
 {
-	struct loaded *l = &r->modules[i];
-	struct xb_notification n = {.module = i, .method = "Notify", .event = ordinal, .kind = ev->kind,
-				    .context = context};
-	n.line = ev->line;
-	xb_engine_set_module_location(l->location);
-	xb_engine_set_delivering(ev->kind);
-	xb_contract_begin(r->contract, r->engine, context);
-	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_NOTIFY,
-					 .kind = ev->kind, .event = ordinal, .line = ev->line, .context = context});
-	double start = now();
-	HRESULT called = xb_module_notify(l->m, ev->kind, context, &n.hr);
-	n.seconds = now() - start;
-	xb_crash_leave();
-	if (FAILED(called))
-		n.hr = called;
-	xb_contract_end(r->contract, r->engine, &n);
-	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
-	xb_engine_set_delivering(0);
-	xb_engine_set_module_location(NULL);
+	struct xb_notification n = {.module = i, .event = ordinal, .line = ev->line};
+	struct xb_delivery d = delivery(r, i);
+	xb_deliver_notify(&d, ev->kind, context, &n);
 	finish(r, &n, batch);
 }
 
@@ -121,33 +113,16 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 	if (!l->location)
 		return E_OUTOFMEMORY;
 	xb_module_set_registry_location(l->m, l->location);
-	xb_module_set_engine(l->m, r->engine); /* a DLL's calls are answered from this engine's snapshots */
-	hr = xb_settings_write(l->location, spec->settings, spec->nsettings, err);
+	/* A DLL's calls are answered from this engine's snapshots, failed by its --inject rules. */
+	hr = xb_module_set_engine(l->m, r->engine, err);
+	if (SUCCEEDED(hr))
+		hr = xb_settings_write(l->location, spec->settings, spec->nsettings, err);
 	if (FAILED(hr))
 		return hr;
 
-	struct xb_notification n = {.module = i, .method = "Initialize"};
-	xb_engine_set_module_location(l->location);
-	xb_contract_begin(r->contract, r->engine, 0);
-	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_INITIALIZE,
-					 .loaded = l->m});
-	double start = now();
-	n.hr = xb_module_initialize(l->m, config, &l->mask);
-	n.seconds = now() - start;
-	xb_crash_leave();
-	xb_contract_end(r->contract, r->engine, &n);
-	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
-	xb_engine_set_module_location(NULL);
-	if (FAILED(n.hr))
-		l->mask = 0;
-	for (size_t w = 0; w < xb_module_warning_count(l->m); w++) {
-		char **grown = realloc(n.warnings, (n.nwarnings + 1) * sizeof(*grown));
-		if (!grown)
-			break;
-		n.warnings = grown;
-		if ((grown[n.nwarnings] = strdup(xb_module_warning(l->m, w))))
-			n.nwarnings++;
-	}
+	struct xb_notification n = {.module = i};
+	struct xb_delivery d = delivery(r, i);
+	xb_deliver_initialize(&d, config, &l->mask, &n);
 	if (r->sink && r->sink->module_ready) {
 		struct xb_module_info info;
 		xb_module_get_info(l->m, &info);
@@ -160,41 +135,9 @@ static HRESULT start_module(struct run *r, size_t i, const char *ca_name, const 
 /* The final Release: a module whose object or library is still held has broken the contract. */
 static void stop_module(struct run *r, size_t i)
 {
-	struct loaded *l = &r->modules[i];
-	struct xb_notification n = {.module = i, .method = "Unload"};
-	xb_engine_set_module_location(l->location);
-	xb_contract_begin(r->contract, r->engine, 0);
-	xb_crash_enter(&(struct xb_call){.module = i, .path = xb_module_path(l->m), .method = XB_CALL_UNLOAD});
-	double start = now();
-	xb_module_unload(l->m);
-	n.seconds = now() - start;
-	xb_crash_leave();
-	xb_contract_end(r->contract, r->engine, &n);
-	xb_module_take_faults(l->m, &n.violations, &n.nviolations); /* a DLL that crashed or hung */
-	xb_engine_set_module_location(NULL);
-	n.hr = S_OK;
-	ULONG left = xb_module_final_release(l->m);
-	char text[160];
-	if (left != 0) {
-		snprintf(text, sizeof(text), "the final Release of ICertExit left %lu reference%s", (unsigned long)left,
-			 left == 1 ? "" : "s");
-		char **grown = realloc(n.violations, (n.nviolations + 1) * sizeof(*grown));
-		if (grown && (grown[n.nviolations] = strdup(text))) {
-			n.violations = grown;
-			n.nviolations++;
-		} else if (grown) {
-			n.violations = grown;
-		}
-	}
-	if (xb_module_can_unload(l->m) == S_FALSE) {
-		snprintf(text, sizeof(text), "DllCanUnloadNow said S_FALSE after the final Release");
-		char **grown = realloc(n.violations, (n.nviolations + 1) * sizeof(*grown));
-		if (grown) {
-			n.violations = grown;
-			if ((grown[n.nviolations] = strdup(text)))
-				n.nviolations++;
-		}
-	}
+	struct xb_notification n = {.module = i};
+	struct xb_delivery d = delivery(r, i);
+	xb_deliver_unload(&d, &n);
 	xb_replay_emit(r, &n);
 }
 

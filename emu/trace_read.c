@@ -27,37 +27,6 @@ struct xb_trace {
 	struct xb_props ca;
 };
 
-static const struct {
-	const char *name;
-	LONG kind;
-} kinds[] = {
-	{"certissued", EXITEVENT_CERTISSUED},
-	{"certpending", EXITEVENT_CERTPENDING},
-	{"certdenied", EXITEVENT_CERTDENIED},
-	{"certrevoked", EXITEVENT_CERTREVOKED},
-	{"certretrievepending", EXITEVENT_CERTRETRIEVEPENDING},
-	{"crlissued", EXITEVENT_CRLISSUED},
-	{"shutdown", EXITEVENT_SHUTDOWN},
-	{"startup", EXITEVENT_STARTUP},
-	{"certimported", EXITEVENT_CERTIMPORTED},
-};
-
-LONG xb_event_kind_from_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (!strcmp(kinds[i].name, name))
-			return kinds[i].kind;
-	return 0;
-}
-
-const char *xb_event_kind_name(LONG kind)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].kind == kind)
-			return kinds[i].name;
-	return NULL;
-}
-
 void xb_event_free(struct xb_event *ev)
 {
 	xb_props_free(&ev->request);

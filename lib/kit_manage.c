@@ -1,7 +1,8 @@
 /*
  * The ICertManageModule object of a kit module: the five standard
- * properties from the declaration (reference §4.8), the module's own
- * properties and Configure when it declares them.
+ * properties (reference §4.8) from the declaration, or on Windows from the
+ * DLL's version resource (kit_version.c), the module's own properties and
+ * Configure when it declares them.
  */
 #include <stdlib.h>
 
@@ -72,29 +73,38 @@ static HRESULT STDMETHODCALLTYPE manage_module_Invoke(ICertManageModule *iface, 
 	return xb_kit_dispatch_invoke(riid);
 }
 
-/* The standard properties, compared ignoring case as the SDK sample does (_wcsicmp). */
-static const char *standard_property(const struct xb_exit_module_decl *decl, const OLECHAR *name)
+/*
+ * The standard properties, compared ignoring case as the SDK sample does
+ * (_wcsicmp), with the declaration's field and the version-resource string
+ * (exitbench/kit_version.rc) that says the same on Windows.
+ */
+static const struct standard_property {
+	const OLECHAR *name;
+	size_t offset;
+	const OLECHAR *resource_key;
+	int defaults_to_name; /* Name and Description fall back to the application name; the others are optional */
+} standard_properties[] = {
+	{wszCMM_PROP_NAME, offsetof(struct xb_exit_module_decl, display_name), OLESTR("ProductName"), 1},
+	{wszCMM_PROP_DESCRIPTION, offsetof(struct xb_exit_module_decl, description), OLESTR("FileDescription"), 1},
+	{wszCMM_PROP_COPYRIGHT, offsetof(struct xb_exit_module_decl, copyright), OLESTR("LegalCopyright"), 0},
+	{wszCMM_PROP_FILEVER, offsetof(struct xb_exit_module_decl, file_version), OLESTR("FileVersion"), 0},
+	{wszCMM_PROP_PRODUCTVER, offsetof(struct xb_exit_module_decl, product_version), OLESTR("ProductVersion"), 0},
+};
+
+static const struct standard_property *standard_property(const OLECHAR *name)
 {
-	static const struct {
-		const OLECHAR *name;
-		size_t offset;
-	} table[] = {
-		{wszCMM_PROP_NAME, offsetof(struct xb_exit_module_decl, display_name)},
-		{wszCMM_PROP_DESCRIPTION, offsetof(struct xb_exit_module_decl, description)},
-		{wszCMM_PROP_COPYRIGHT, offsetof(struct xb_exit_module_decl, copyright)},
-		{wszCMM_PROP_FILEVER, offsetof(struct xb_exit_module_decl, file_version)},
-		{wszCMM_PROP_PRODUCTVER, offsetof(struct xb_exit_module_decl, product_version)},
-	};
-	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-		if (xb_utf16_icmp(name, table[i].name))
-			continue;
-		const char *value = *(const char *const *)((const char *)decl + table[i].offset);
-		/* Name and Description fall back to the application name; the others are optional. */
-		if (!value && i < 2)
-			value = decl->name;
-		return value;
+	for (size_t i = 0; i < sizeof(standard_properties) / sizeof(standard_properties[0]); i++) {
+		if (!xb_utf16_icmp(name, standard_properties[i].name))
+			return &standard_properties[i];
 	}
 	return NULL;
+}
+
+/* The declaration's value of a standard property, NULL when it does not answer it. */
+static const char *declared_value(const struct xb_exit_module_decl *decl, const struct standard_property *prop)
+{
+	const char *value = *(const char *const *)((const char *)decl + prop->offset);
+	return !value && prop->defaults_to_name ? decl->name : value;
 }
 
 static HRESULT STDMETHODCALLTYPE manage_module_GetProperty(ICertManageModule *iface, const BSTR config,
@@ -120,11 +130,30 @@ static HRESULT STDMETHODCALLTYPE manage_module_GetProperty(ICertManageModule *if
 			return hr;
 		VariantClear(value); /* S_FALSE must not carry a value */
 	}
-	const char *text = name ? standard_property(decl, name) : NULL;
-	if (!text)
+	const struct standard_property *prop = name ? standard_property(name) : NULL;
+	if (!prop)
 		return S_FALSE;
 	BSTR bstr = NULL;
-	HRESULT hr = xb_bstr_from_utf8(text, XB_NUL_TERMINATED, &bstr, NULL);
+	HRESULT hr;
+#if defined(XB_WINDOWS)
+	/*
+	 * The DLL's own version resource first, so that the CA console shows
+	 * what Explorer shows for the file; the declaration when the DLL has
+	 * no such string (built without a .rc).
+	 */
+	hr = xb_kit_version_string(decl, prop->resource_key, &bstr);
+	if (FAILED(hr))
+		return hr;
+	if (hr == S_OK) {
+		V_VT(value) = VT_BSTR;
+		V_BSTR(value) = bstr;
+		return S_OK;
+	}
+#endif
+	const char *text = declared_value(decl, prop);
+	if (!text)
+		return S_FALSE;
+	hr = xb_bstr_from_utf8(text, XB_NUL_TERMINATED, &bstr, NULL);
 	if (FAILED(hr))
 		return hr;
 	V_VT(value) = VT_BSTR;

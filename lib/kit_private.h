@@ -47,6 +47,17 @@ HRESULT xb_kit_parse_clsid(const char *text, CLSID *out);
 /* QueryInterface over a list of IIDs that all give iface: E_POINTER, E_NOINTERFACE, or S_OK with iface AddRef'd. */
 HRESULT xb_kit_query_interface(IUnknown *iface, const IID *const *iids, size_t count, REFIID riid, void **ppv);
 
+#if defined(XB_WINDOWS)
+/*
+ * The string `key` ("ProductName", "FileVersion", ...) of the version
+ * resource of the DLL that holds decl, as GetFileVersionInfoW and
+ * VerQueryValueW read it for Explorer: S_OK and a new BSTR; S_FALSE and
+ * NULL when the DLL has no version resource or no such string;
+ * E_OUTOFMEMORY.
+ */
+HRESULT xb_kit_version_string(const struct xb_exit_module_decl *decl, const OLECHAR *key, BSTR *out);
+#endif
+
 /* The module whose callback this thread is running, for the log; returns the previous one. */
 const struct xb_exit_module_decl *xb_kit_enter(const struct xb_exit_module_decl *decl);
 void xb_kit_leave(const struct xb_exit_module_decl *previous);

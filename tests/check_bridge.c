@@ -62,6 +62,8 @@ static struct xb_snapshot ca_snapshot(void)
 	return s;
 }
 
+static const char *const inject_specs[] = {"name=SerialNumber;method=SetContext,every=3", "random=0.5,seed=7"};
+
 /* One request of every type. */
 static size_t sample_requests(struct xb_bridge_request *q)
 {
@@ -83,6 +85,9 @@ static size_t sample_requests(struct xb_bridge_request *q)
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_RELEASE, .snap = ca_snapshot()};
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_BYE};
 	q[n++] = (struct xb_bridge_request){.type = XB_MSG_SHM, .path = "/dev/shm/exitbench-1-1"};
+	q[n++] = (struct xb_bridge_request){.type = XB_MSG_INJECT, .specs = inject_specs, .nspecs = 2,
+					    .seed = 0xFEDCBA9876543210ull};
+	q[n++] = (struct xb_bridge_request){.type = XB_MSG_INJECT}; /* injection off */
 	return n;
 }
 
@@ -132,6 +137,8 @@ static size_t sample_responses(struct xb_bridge_response *p)
 	p[n++] = (struct xb_bridge_response){.type = XB_MSG_BROKEN, .error = "bad"};
 	p[n++] = (struct xb_bridge_response){.type = XB_MSG_SHM_READY};
 	p[n++] = (struct xb_bridge_response){.type = XB_MSG_SHM_READY, .hr = E_ACCESSDENIED, .error = "no mapping"};
+	p[n++] = (struct xb_bridge_response){.type = XB_MSG_INJECT_READY};
+	p[n++] = (struct xb_bridge_response){.type = XB_MSG_INJECT_READY, .hr = E_INVALIDARG, .error = "bad --inject"};
 	return n;
 }
 
@@ -253,6 +260,15 @@ START_TEST(decoded_values)
 	ck_assert_ptr_null(d.manage_location.units);
 	ck_assert_ptr_nonnull(d.manage_name.units);
 	ck_assert_uint_eq(d.manage_name.n, 0);
+	xb_arena_free(&arena);
+	/* INJECT: the specifications as given, in order, and all 64 bits of the seed. */
+	ck_assert_int_eq(xb_bridge_encode_request(&w, &q[13]), 0);
+	ck_assert_int_eq(xb_bridge_decode_request(w.p + 4, w.n - 4, &d, &arena, error, sizeof(error)), 0);
+	ck_assert_uint_eq(d.type, XB_MSG_INJECT);
+	ck_assert_uint_eq(d.nspecs, 2);
+	ck_assert_str_eq(d.specs[0], inject_specs[0]);
+	ck_assert_str_eq(d.specs[1], inject_specs[1]);
+	ck_assert(d.seed == 0xFEDCBA9876543210ull);
 	xb_arena_free(&arena);
 	xb_wbuf_free(&w);
 }

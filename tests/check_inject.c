@@ -92,6 +92,47 @@ START_TEST(random_repeats_with_its_seed)
 }
 END_TEST
 
+/* What another process needs to decide the same (a DLL's host): the specifications as given, and the seed. */
+START_TEST(specs_and_seed_travel)
+{
+	const char *const specs[] = {"name=RequestID,every=2", "random=0.4,seed=9"};
+	struct xb_injector *a, *b;
+	xb_error err;
+	xb_error_init(&err, NULL);
+	ck_assert_int_eq(xb_injector_new(specs, 2, &a, &err), S_OK);
+	size_t n = 0;
+	const char *const *got = xb_injector_specs(a, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(got[0], specs[0]);
+	ck_assert_str_eq(got[1], specs[1]);
+	ck_assert_ptr_ne(got[0], specs[0]); /* copies: the caller's strings may go */
+	/* Made from the copies with the first one's seed forced in, the second decides every call alike. */
+	ck_assert_int_eq(xb_injector_new(got, n, &b, &err), S_OK);
+	xb_injector_set_seed(a, 0xFEDCBA9876543210ull);
+	xb_injector_set_seed(b, xb_injector_seed(a));
+	ck_assert(xb_injector_seed(b) == 0xFEDCBA9876543210ull);
+	int fired = 0;
+	for (int i = 0; i < 200; i++) {
+		const char *name = i % 3 ? "SerialNumber" : "RequestID";
+		HRESULT x = xb_injector_decide(a, "GetRequestProperty", name, EXITEVENT_CERTISSUED);
+		ck_assert_int_eq(x, xb_injector_decide(b, "GetRequestProperty", name, EXITEVENT_CERTISSUED));
+		fired += FAILED(x);
+	}
+	ck_assert_msg(fired > 0 && fired < 200, "fired %d times of 200", fired);
+	/* set_seed restarts the generator: a, after 200 draws, now draws as one seeded so from the start. */
+	const char *const reseeded[] = {"random=0.4,seed=18364758544493064720"}; /* 0xFEDCBA9876543210 */
+	struct xb_injector *c;
+	ck_assert_int_eq(xb_injector_new(reseeded, 1, &c, &err), S_OK);
+	xb_injector_set_seed(a, 0xFEDCBA9876543210ull);
+	for (int i = 0; i < 200; i++) /* SerialNumber: a's random= rule alone */
+		ck_assert_int_eq(xb_injector_decide(a, "GetRequestProperty", "SerialNumber", EXITEVENT_CERTISSUED),
+				 xb_injector_decide(c, "GetRequestProperty", "SerialNumber", EXITEVENT_CERTISSUED));
+	xb_injector_free(a);
+	xb_injector_free(b);
+	xb_injector_free(c);
+}
+END_TEST
+
 /* ---- through a replay -------------------------------------------------- */
 
 static char record[1024];
@@ -158,6 +199,7 @@ Suite *suite_inject(void)
 		{"xb_injector_new", spec_errors},
 		{"xb_injector_decide", rules_match_and_count},
 		{"xb_injector_decide_random", random_repeats_with_its_seed},
+		{"xb_injector_specs", specs_and_seed_travel},
 		{"xb_replay_run_inject", replay_records_injected_faults},
 		{"xb_replay_run_inject_unhandled", replay_names_faults_not_handled},
 	};

@@ -920,11 +920,12 @@ START_TEST(test_exit_get_manage_module)
 	check_property(m, u"Name", "Hello Exit Module");
 	check_property(m, u"Description", HELLO_DESCRIPTION);
 	check_property(m, u"Copyright", "Copyright (c) the exitbench authors");
-	check_property(m, u"File Version", "1.0");
-	check_property(m, u"Product Version", XB_VERSION);
+	/* Four numbers, as the DLL's VERSIONINFO holds them (modules/hello/hello_version.h). */
+	check_property(m, u"File Version", "1.0.0.0");
+	check_property(m, u"Product Version", XB_VERSION ".0");
 	/* names compare ignoring case, as the SDK sample's _wcsicmp does */
 	check_property(m, u"NAME", "Hello Exit Module");
-	check_property(m, u"file version", "1.0");
+	check_property(m, u"file version", "1.0.0.0");
 	/* unknown names, the empty name and a NULL BSTR: S_FALSE and VT_EMPTY */
 	check_property(m, u"HWND", NULL);
 	check_property(m, u"IsMultiThreaded", NULL);
@@ -1709,6 +1710,30 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/* Versions as a module's XB_MODULE_*_VERSION macros give them (exitbench/kit_version.h). */
+#define TEST_VERSION 1, 22, 333, 65535
+#define TEST_VERSION_ZERO 0, 0, 0, 0
+#define TEST_VERSION_BIG 1, 0, 65536, 0
+#define TEST_VERSION_NEGATIVE 1, -1, 0, 0
+#define TEST_VERSION_MACROS XB_VERSION_MAJOR, XB_VERSION_MINOR, XB_VERSION_MICRO, 7
+#if !XB_KIT_VERSION_OK(TEST_VERSION) || !XB_KIT_VERSION_OK(TEST_VERSION_ZERO)
+# error "XB_KIT_VERSION_OK refuses a version VERSIONINFO can hold"
+#endif
+#if XB_KIT_VERSION_OK(TEST_VERSION_BIG) || XB_KIT_VERSION_OK(TEST_VERSION_NEGATIVE)
+# error "XB_KIT_VERSION_OK accepts a version VERSIONINFO cannot hold"
+#endif
+
+START_TEST(test_version_text)
+{
+	/* One literal, the numbers joined by dots as Explorer prints a FILEVERSION. */
+	static const char text[] = XB_KIT_VERSION_TEXT(TEST_VERSION);
+	ck_assert_str_eq(text, "1.22.333.65535");
+	ck_assert_str_eq(XB_KIT_VERSION_TEXT(TEST_VERSION_ZERO), "0.0.0.0");
+	/* Macros among the numbers are expanded first, as the sample modules' product version needs. */
+	ck_assert_str_eq(XB_KIT_VERSION_TEXT(TEST_VERSION_MACROS), XB_VERSION ".7");
+}
+END_TEST
+
 Suite *suite_kit(void)
 {
 	Suite *s = suite_create("kit");
@@ -1724,6 +1749,7 @@ Suite *suite_kit(void)
 		{"IDispatch", test_exit_dispatch},
 		{"GetDescription", test_exit_get_description},
 		{"GetManageModule", test_exit_get_manage_module},
+		{"XB_KIT_VERSION_TEXT", test_version_text},
 		{"hello_Initialize", test_hello_initialize},
 		{"hello_Notify", test_hello_notify},
 		{"xb_kit_server_open", test_server_open},

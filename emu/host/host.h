@@ -53,6 +53,21 @@ int xb_host_spy_take(uint32_t number);
 /* The numbers of the freed BSTRs not yet taken (at most max of them), forgotten as they are returned. */
 size_t xb_host_spy_take_freed(uint32_t *numbers, size_t max);
 
+/* ---- host_inject.c: fault injection ---------------------------------------- */
+
+/*
+ * Takes an INJECT request's rules, replacing any before (none: injection
+ * off), and fills the INJECT_READY response (strings static): a
+ * specification the host cannot parse fails with the parser's sentence
+ * and leaves no rule.
+ */
+void xb_host_inject(const struct xb_bridge_request *q, struct xb_bridge_response *r);
+/* A call into the module starts on the calling thread (the snapshot's kind and context) / has returned. */
+void xb_host_inject_begin(LONG kind, LONG context);
+void xb_host_inject_end(void);
+/* The snapshot server's fault hook (snapshot_server.h): S_OK, or the HRESULT the rules fail the call with. */
+HRESULT xb_host_fault(void *ctx, const char *method, const char *name, LONG context);
+
 /* ---- host_module.c: the module -------------------------------------------- */
 
 /* Loads the DLL of a LOAD request as regsvr32 and certsrv do; fills the LOADED response (strings static). */

@@ -290,7 +290,7 @@ int main(void)
 		return 2;
 	}
 	int bstr_tracking = xb_host_spy_install();
-	struct xb_snap_hooks hooks = {NULL, log_call, NULL};
+	struct xb_snap_hooks hooks = {NULL, log_call, xb_host_fault};
 	struct xb_snap_host *server = xb_snap_host_new(&hooks);
 	DWORD cookie = 0;
 	/* The CA's own class: a module's CoCreateInstance(CLSID_CCertServerExit) reaches the snapshot server. */
@@ -356,6 +356,11 @@ int main(void)
 			send_response(&r);
 			continue;
 		}
+		if (q->type == XB_MSG_INJECT) {
+			xb_host_inject(q, &r);
+			send_response(&r);
+			continue;
+		}
 		if (q->type == XB_MSG_SHM) {
 			/* Answered on the pipe; everything after through the shared memory. */
 			char why[300] = "";
@@ -370,9 +375,11 @@ int main(void)
 		xb_snap_host_begin(server, &q->snap);
 		current = next; /* the snapshot now served is this slot's */
 		log_begin();
+		xb_host_inject_begin(q->snap.kind, q->snap.context);
 		struct xb_host_exception ex;
 		int crashed;
 		xb_host_call_module(q, &r, &ex, &crashed);
+		xb_host_inject_end();
 		log_end();
 		xb_snap_host_end(server);
 		r.calls = calls.items;

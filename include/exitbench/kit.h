@@ -35,6 +35,7 @@
 #include "exitbench/certmod.h"
 #include "exitbench/certexit.h"
 #include "exitbench/certif.h"
+#include "exitbench/kit_version.h"
 
 XB_BEGIN_DECLS
 

@@ -41,6 +41,7 @@ struct xb_check_ca {
 	struct xb_engine *engine; /* made when the first module loads */
 	struct xb_contract *contract;
 	struct xb_check_module *modules; /* loaded on this CA and not yet freed */
+	size_t nmodules;                 /* ever loaded: the next one's index */
 	size_t deliveries;
 	char *error;
 };
@@ -60,6 +61,7 @@ struct xb_check_result {
 struct xb_check_module {
 	struct xb_check_ca *ca;
 	struct xb_check_module *next;
+	size_t index;             /* its records' module (struct xb_notification): the contract keeps each module's BSTRs apart */
 	struct xb_module *m;      /* NULL when loading failed */
 	char *given;              /* the path or CLSID text the test gave */
 	HRESULT status;           /* S_OK, the load's failure, Initialize's */

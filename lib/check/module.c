@@ -111,6 +111,7 @@ static struct xb_check_module *module_new(struct xb_check_ca *ca, const char *gi
 		return NULL;
 	}
 	m->ca = ca;
+	m->index = ca->nmodules++;
 	m->status = E_PENDING;
 	m->next = ca->modules;
 	ca->modules = m;
@@ -134,7 +135,11 @@ static xb_check_module *load_failed_with(struct xb_check_module *m, const xb_err
 	return load_failed(m, err->code, why);
 }
 
-/* The module is activated: its key, its configuration, then Initialize under the contract checks. */
+/*
+ * The module is activated: the engine it reads (a DLL's calls are answered
+ * in its host from this CA's events, with its fault injection), its key,
+ * its configuration, then Initialize under the contract checks.
+ */
 static xb_check_module *initialize(struct xb_check_module *m)
 {
 	struct xb_check_ca *ca = m->ca;
@@ -144,7 +149,12 @@ static xb_check_module *initialize(struct xb_check_module *m)
 	free(key_name);
 	if (!m->location)
 		return load_failed(m, E_OUTOFMEMORY, NULL);
-	HRESULT hr = xb_module_set_registry_location(m->m, m->location);
+	xb_error err;
+	xb_error_init(&err, m->given);
+	HRESULT hr = xb_module_set_engine(m->m, ca->engine, &err);
+	if (FAILED(hr))
+		return load_failed_with(m, &err);
+	hr = xb_module_set_registry_location(m->m, m->location);
 	if (SUCCEEDED(hr))
 		hr = xb_checklib_ca_write_config(ca, name, m->location);
 	if (FAILED(hr))
@@ -153,6 +163,7 @@ static xb_check_module *initialize(struct xb_check_module *m)
 	struct xb_check_result scratch = {0}, *r = new_result(m);
 	struct xb_delivery d = delivery_of(m);
 	recording = r ? r : &scratch;
+	recording->n.module = m->index;
 	hr = xb_deliver_initialize(&d, ca->name, &m->mask, &recording->n);
 	recording = NULL;
 	result_clear(&scratch);
@@ -262,6 +273,7 @@ XB_EXPORT HRESULT xb_check_notify(xb_check_module *m, xb_check_event *ev)
 	struct xb_check_result scratch = {0}, *r = new_result(m);
 	struct xb_delivery d = delivery_of(m);
 	recording = r ? r : &scratch;
+	recording->n.module = m->index;
 	recording->n.event = ++ca->deliveries;
 	xb_deliver_notify(&d, kind, context, &recording->n);
 	hr = recording->n.hr;
@@ -282,6 +294,7 @@ XB_EXPORT void xb_check_module_unload(xb_check_module *m)
 		struct xb_check_result scratch = {0}, *r = new_result(m);
 		struct xb_delivery d = delivery_of(m);
 		recording = r ? r : &scratch;
+		recording->n.module = m->index;
 		xb_deliver_unload(&d, &recording->n);
 		recording = NULL;
 		result_clear(&scratch);

@@ -26,6 +26,7 @@
 
 #include "atomic_file.h"
 #include "crl_number.h"
+#include "filepublish_version.h"
 #include "names.h"
 #include "publish.h"
 
@@ -551,6 +552,4 @@ static HRESULT filepublish_notify(xb_kit_module *module, LONG event, LONG contex
 XB_EXIT_MODULE(filepublish, "FilePublish", "{1FA90DA8-2779-496F-9095-8196AF53E306}",
 	       "{B46E825A-A9D0-4FDB-A6F4-CFC811DE5EDF}", .initialize = filepublish_initialize,
 	       .notify = filepublish_notify, .destroy = filepublish_destroy,
-	       .description = "File publishing exit module (certificates, CRLs, revocations)",
-	       .display_name = "File Publish Exit Module", .copyright = "Copyright (c) the exitbench authors",
-	       .file_version = "1.0", .product_version = XB_VERSION);
+	       XB_KIT_VERSION_FIELDS /* filepublish_version.h, shared with the DLL's version resource */);

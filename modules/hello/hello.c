@@ -12,6 +12,8 @@
 
 #include "exitbench.h"
 
+#include "hello_version.h"
+
 /* Every event, CERTIMPORTED included (0x2FF). */
 #define HELLO_EVENTS                                                                                  \
 	(EXITEVENT_CERTISSUED | EXITEVENT_CERTPENDING | EXITEVENT_CERTDENIED | EXITEVENT_CERTREVOKED | \
@@ -116,6 +118,4 @@ static HRESULT hello_notify(xb_kit_module *module, LONG event, LONG context)
 
 XB_EXIT_MODULE(hello, "Hello", "{9BA14DF9-5F2C-4EA9-AAB5-891895863759}", "{AA2A102E-2668-46F0-819D-1E7D4E05579A}",
 	       .initialize = hello_initialize, .notify = hello_notify,
-	       .description = "Hello exit module (logs each event)", .display_name = "Hello Exit Module",
-	       .copyright = "Copyright (c) the exitbench authors", .file_version = "1.0",
-	       .product_version = XB_VERSION);
+	       XB_KIT_VERSION_FIELDS /* hello_version.h, shared with the DLL's version resource */);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "recorder.h"
+#include "recorder_version.h"
 
 #define RECORDER_EVENTS                                                                                \
 	(EXITEVENT_CERTISSUED | EXITEVENT_CERTPENDING | EXITEVENT_CERTDENIED | EXITEVENT_CERTREVOKED | \
@@ -487,6 +488,4 @@ static HRESULT recorder_notify(xb_kit_module *module, LONG event, LONG context)
 XB_EXIT_MODULE(recorder, "Recorder", "{DD8C8966-BD32-4BBC-9BDC-32D9801CDD8B}",
 	       "{0D597822-416C-43A3-B26D-D932B5B82DDF}", .initialize = recorder_initialize,
 	       .notify = recorder_notify, .destroy = recorder_destroy,
-	       .description = "Recorder exit module (writes each event to an exitbench trace)",
-	       .display_name = "exitbench Recorder Exit Module", .copyright = "Copyright (c) the exitbench authors",
-	       .file_version = "1.0", .product_version = XB_VERSION);
+	       XB_KIT_VERSION_FIELDS /* recorder_version.h, shared with the DLL's version resource */);

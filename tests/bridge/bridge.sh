@@ -189,6 +189,107 @@ for trace in $traces; do
 	fi
 done
 
+# Fault injection (docs/harness.md): the host fails a DLL's server calls from the
+# same --inject rules, so the same calls fail, with the same HRESULTs, and the
+# same verdicts follow. By method, by name, by event, every=N, random= with a
+# seed, several rules in one spec and several specs. Mode=objects leaves a
+# server object unreleased on certissued, so where a fault was injected into
+# that delivery, "did not handle" must follow too.
+# injected NAME: the run's report has injected faults (else agreeing proves nothing).
+injected() {
+	python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["summary"]["injected"] > 0 else 1)' \
+		"$tmp/$1.json"
+}
+i=0
+while IFS= read -r spec; do
+	i=$((i + 1))
+	for target in hello "mod-enum" "mod-objects"; do
+		case $target in
+		hello) so=$hello_so dll=$hello_dll set= ;;
+		mod-*) so=$module_so dll=$module_dll set="--set Mode=${target#mod-}" ;;
+		esac
+		# shellcheck disable=SC2086 # $spec holds one or two --inject options; $set none or one --set
+		run "inject$i-$target-so" --module "$so" $set $spec "$src/emu/demo/demo.jsonl" </dev/null
+		# shellcheck disable=SC2086
+		run "inject$i-$target-dll" --module "$dll" $set $spec "$src/emu/demo/demo.jsonl" </dev/null
+		same "$spec on $target" "inject$i-$target-so" "inject$i-$target-dll"
+		# The test module reads every kind of value, so every rule here must fire for it (hello reads few).
+		if [ "$target" != hello ] && ! injected "inject$i-$target-dll"; then
+			fail "$spec on $target: no fault was injected into the DLL"
+		fi
+	done
+done <<'EOF'
+--inject method=GetCertificateProperty,error=CERTSRV_E_PROPERTY_EMPTY
+--inject name=SerialNumber
+--inject method=SetContext,event=certissued,error=RPC
+--inject method=GetRequestProperty,every=3
+--inject error=E_OUTOFMEMORY,random=0.3,seed=1234
+--inject name=RequestID,every=2;method=EnumerateExtensions,random=0.5,seed=99 --inject event=crlissued,error=E_UNEXPECTED
+EOF
+grep -q 'the module did not handle the injected fault (GetCertificateProperty(SerialNumber)' \
+	"$tmp/inject2-mod-objects-dll.json" ||
+	fail "the DLL's unhandled injected fault is not reported"
+# Each DLL has a host process of its own, so its every= counts are its own: two DLLs
+# count as two .so modules do under --isolate, not as two .so in one process, which
+# share the count (and so get other faults: else this would prove nothing).
+pair=name=RequestID,every=2
+run counts-isolated-so --isolate -m "$hello_so" -m "$module_so" --inject "$pair" "$src/emu/demo/demo.jsonl"
+run counts-shared-so -m "$hello_so" -m "$module_so" --inject "$pair" "$src/emu/demo/demo.jsonl"
+run counts-dll -m "$hello_dll" -m "$module_dll" --inject "$pair" "$src/emu/demo/demo.jsonl"
+same "every= per module process: two DLLs as two .so with --isolate" counts-isolated-so counts-dll
+if python3 -c 'import json,sys; f=lambda p: [r["injected"] for r in json.load(open(p))["results"]]; sys.exit(f(sys.argv[1]) != f(sys.argv[2]))' \
+	"$tmp/counts-shared-so.json" "$tmp/counts-isolated-so.json"; then
+	fail "$pair injects the same faults into two .so modules whether they share a process or not"
+fi
+# Without seed=, the DLL's host draws from the seed the engine chose and the report prints
+# (certissued only: Initialize's calls must not fail, so that every draw is compared).
+run inject-seed-dll --module "$module_dll" --inject event=certissued,random=0.5 "$src/emu/demo/demo.jsonl"
+seed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["inject_seed"])' "$tmp/inject-seed-dll.json")
+run inject-seed-so --module "$module_so" --inject "event=certissued,random=0.5,seed=$seed" "$src/emu/demo/demo.jsonl"
+same "random= with the engine's own seed ($seed)" inject-seed-so inject-seed-dll
+# A specification the host cannot parse (here: a "Wine" that runs the real one but rewrites the
+# rules the engine sends) stops the replay before it starts, with the host's reason.
+cat >"$tmp/rewriting-wine" <<'EOF'
+#!/usr/bin/env python3
+import os, struct, subprocess, sys
+host = subprocess.Popen([os.environ["REAL_WINE"], sys.argv[1]], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+def frame(f):
+    head = f.read(4)
+    return f.read(struct.unpack("<I", head)[0]) if len(head) == 4 else None
+while True:
+    body = frame(sys.stdin.buffer)
+    if body is None:
+        break
+    if body[0] == 0x0C:  # INJECT: list<str> specifications, u64 seed
+        bad = b"method=Bogus"
+        body = bytes([0x0C]) + struct.pack("<II", 1, len(bad)) + bad + body[-8:]
+    host.stdin.write(struct.pack("<I", len(body)) + body)
+    host.stdin.flush()
+    if body[0] == 0x0A:  # BYE: no answer
+        break
+    answer = frame(host.stdout)
+    if answer is None:
+        break
+    sys.stdout.buffer.write(struct.pack("<I", len(answer)) + answer)
+    sys.stdout.buffer.flush()
+host.stdin.close()
+host.wait()
+EOF
+chmod +x "$tmp/rewriting-wine"
+REAL_WINE=$(command -v wine || command -v wine64)
+EXITBENCH_WINE=$tmp/rewriting-wine EXITBENCH_BRIDGE_SHM=0
+export REAL_WINE EXITBENCH_WINE EXITBENCH_BRIDGE_SHM
+run inject-refused --module "$hello_dll" --inject name=SerialNumber "$src/emu/demo/demo.jsonl"
+unset REAL_WINE EXITBENCH_WINE EXITBENCH_BRIDGE_SHM
+if [ "$(cat "$tmp/inject-refused.status")" != 2 ] ||
+	! grep -q 'exitbench-host.exe cannot apply --inject: --inject method=Bogus: "Bogus" is not an ICertServerExit method' \
+		"$tmp/inject-refused.out"; then
+	fail "a specification the host refuses is not reported clearly (status $(cat "$tmp/inject-refused.status"))"
+	cat "$tmp/inject-refused.out"
+else
+	echo "ok: a specification the host refuses: $(head -1 "$tmp/inject-refused.out")"
+fi
+
 # A crash is a result: the crashing Notify fails with the exception, the replay goes on.
 run crash --module "$module_dll" --set Mode=crash "$src/emu/demo/demo.jsonl"
 if [ "$(cat "$tmp/crash.status")" != 1 ]; then

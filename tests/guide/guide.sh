@@ -134,11 +134,21 @@ if [ "$exports" != "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnreg
 fi
 for name in $($host-objdump -p "$dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z'); do
 	case $name in
-	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | api-ms-win-*) ;;
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | version.dll | api-ms-win-*) ;;
 	*) echo "FAIL: mymodule.dll depends on $name, which is not a system DLL"; exit 1 ;;
 	esac
 done
-echo "mymodule.dll: the four COM exports, system DLLs only"
+# Its version resource holds mymodule_version.h's strings (windres reads it back).
+$host-windres -i "$dll" -O rc >"$tmp/mymodule-version.rc" 2>&1 ||
+	{ cat "$tmp/mymodule-version.rc"; echo "FAIL: mymodule.dll has no resources windres can read"; exit 1; }
+for line in 'FILEVERSION 1, 0, 0, 0' 'VALUE "ProductName", "MyModule Exit Module"' \
+	'VALUE "FileDescription", "Issued-certificate log (exitbench example)"' \
+	'VALUE "LegalCopyright", "Copyright (c) the mymodule authors"' 'VALUE "FileVersion", "1.0.0.0"' \
+	'VALUE "ProductVersion", "1.0.0.0"' 'VALUE "OriginalFilename", "mymodule.dll"'; do
+	grep -qF "$line" "$tmp/mymodule-version.rc" ||
+		{ cat "$tmp/mymodule-version.rc"; echo "FAIL: mymodule.dll's version resource lacks: $line"; exit 1; }
+done
+echo "mymodule.dll: the four COM exports, system DLLs only, the version resource of mymodule_version.h"
 
 # 5. Under Wine, the guide's regsvr32 step: the keys appear, and go again with /u.
 if ! command -v wine >/dev/null 2>&1; then

@@ -44,7 +44,7 @@ lib=lib/.libs/libexitbench.a
 # A module DLL made of two units that both include exitbench.h.
 if ! $host-gcc -std=gnu11 -Wall -Wextra -Werror -shared -o two_units.dll \
 	-I"$src/include" -Iinclude "$src/tests/windows/two_units_a.c" "$src/tests/windows/two_units_b.c" \
-	"$lib" -loleaut32 -lole32 -luuid -static-libgcc >link.log 2>&1; then
+	"$lib" -loleaut32 -lole32 -luuid -lversion -static-libgcc >link.log 2>&1; then
 	echo "FAIL: the two-unit DLL does not link"
 	cat link.log
 	exit 1
@@ -53,7 +53,7 @@ deps=$($host-objdump -p two_units.dll | sed -n 's/^[[:space:]]*DLL Name: //p' | 
 echo "two_units.dll imports: $deps"
 for dll in $deps; do
 	case $dll in
-	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | user32.dll | msvcrt.dll | api-ms-win-*) ;;
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | user32.dll | msvcrt.dll | version.dll | api-ms-win-*) ;;
 	*) echo "FAIL: depends on $dll, which is not a system DLL"; exit 1 ;;
 	esac
 done
@@ -69,7 +69,7 @@ if [ "$exports" != "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnreg
 fi
 for dll in $($host-objdump -p $hello | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z'); do
 	case $dll in
-	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | api-ms-win-*) ;;
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | version.dll | api-ms-win-*) ;;
 	*) echo "FAIL: $hello depends on $dll, which is not a system DLL"; exit 1 ;;
 	esac
 done
@@ -85,7 +85,7 @@ if [ "$exports" != "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnreg
 fi
 for dll in $($host-objdump -p $filepublish | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z'); do
 	case $dll in
-	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | api-ms-win-*) ;;
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | version.dll | api-ms-win-*) ;;
 	*) echo "FAIL: $filepublish depends on $dll, which is not a system DLL"; exit 1 ;;
 	esac
 done
@@ -101,7 +101,7 @@ if [ "$exports" != "DllCanUnloadNow DllGetClassObject DllRegisterServer DllUnreg
 fi
 for dll in $($host-objdump -p $recorder | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z'); do
 	case $dll in
-	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | api-ms-win-*) ;;
+	kernel32.dll | ole32.dll | oleaut32.dll | advapi32.dll | msvcrt.dll | version.dll | api-ms-win-*) ;;
 	*) echo "FAIL: $recorder depends on $dll, which is not a system DLL"; exit 1 ;;
 	esac
 done
@@ -124,7 +124,7 @@ if command -v wine >/dev/null 2>&1 && [ -x "$native_info" ]; then
 	# regsvr32 registers hello.dll; real COM activates it by ProgID, as certsrv does.
 	wine_run() { WINEPREFIX="$tmp/wineprefix" WINEDEBUG=-all timeout 300 wine "$@"; }
 	$host-gcc -std=gnu11 -Wall -Wextra -Werror -o kit_activate.exe -I"$src/include" -Iinclude \
-		"$src/tests/windows/kit_activate.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -static-libgcc ||
+		"$src/tests/windows/kit_activate.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -lversion -static-libgcc ||
 		{ echo "FAIL: tests/windows/kit_activate.c does not build"; exit 1; }
 	wine_run regsvr32 /s "$hello" 2>>wine.log || { echo "FAIL: regsvr32 $hello"; exit 1; }
 	wine_run kit_activate.exe 2>>wine.log | tr -d '\r' >activate.txt || true
@@ -140,8 +140,8 @@ GetManageModule: 0x00000000
 Name: 0x00000000 Hello Exit Module
 Description: 0x00000000 Hello exit module (logs each event)
 Copyright: 0x00000000 Copyright (c) the exitbench authors
-File Version: 0x00000000 1.0
-Product Version: 0x00000000 $version
+File Version: 0x00000000 1.0.0.0
+Product Version: 0x00000000 $version.0
 HWND: 0x00000001
 Release(manage): 0
 Release(exit): 0
@@ -150,19 +150,39 @@ EOF
 		echo "FAIL: hello.dll activated through COM under Wine answers differently (above, +)"
 		exit 1
 	fi
+	# The version resource windres put into the --host build's hello.dll, as Explorer reads it,
+	# is what ICertManageModule answers through COM (tests/windows/versioninfo.c).
+	$host-gcc -std=gnu11 -Wall -Wextra -Werror -municode -o versioninfo.exe -I"$src/include" -Iinclude \
+		"$src/tests/windows/versioninfo.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -lversion -static-libgcc ||
+		{ echo "FAIL: tests/windows/versioninfo.c does not build"; exit 1; }
+	wine_run versioninfo.exe "$hello" Hello 2>>wine.log | tr -d '\r' >versioninfo.txt || true
+	cat >versioninfo-expected.txt <<EOF
+Name: Hello Exit Module
+Description: Hello exit module (logs each event)
+Copyright: Copyright (c) the exitbench authors
+File Version: 1.0.0.0
+Product Version: $version.0
+FILEVERSION: 1.0.0.0
+PRODUCTVERSION: $version.0
+OriginalFilename: hello.dll
+EOF
+	if ! diff -u versioninfo-expected.txt versioninfo.txt; then
+		echo "FAIL: hello.dll's version resource and ICertManageModule under Wine (above, +)"
+		exit 1
+	fi
 	wine_run regsvr32 /s /u "$hello" 2>>wine.log || { echo "FAIL: regsvr32 /u $hello"; exit 1; }
 	if wine_run reg query 'HKCR\Hello.Exit' >/dev/null 2>&1; then
 		echo "FAIL: DllUnregisterServer left HKCR\\Hello.Exit behind"
 		exit 1
 	fi
-	echo "hello.dll: regsvr32, activation by ProgID through COM, regsvr32 /u: as on Windows"
+	echo "hello.dll: regsvr32, activation by ProgID through COM, its version resource = ICertManageModule, regsvr32 /u"
 
 	# filepublish's Windows file layer where it runs (modules/filepublish/atomic_file_test.c),
 	# and its registration.
 	fp_src="$src/modules/filepublish"
 	$host-gcc -std=gnu11 -Wall -Wextra -Werror -o atomic_file_test.exe -I"$src/include" -Iinclude \
 		"$fp_src/atomic_file_test.c" "$fp_src/atomic_file_win32.c" "$fp_src/publish.c" "$fp_src/names.c" \
-		"$lib" -loleaut32 -lole32 -luuid -ladvapi32 -static-libgcc ||
+		"$lib" -loleaut32 -lole32 -luuid -ladvapi32 -lversion -static-libgcc ||
 		{ echo "FAIL: modules/filepublish/atomic_file_test.c does not build"; exit 1; }
 	mkdir fp-run
 	if ! (cd fp-run && wine_run ../atomic_file_test.exe 2>>../wine.log | tr -d '\r' >../atomic-file.txt) ||
@@ -180,7 +200,7 @@ EOF
 	# recorder.dll records through real COM, with a fake CA in the process
 	# (modules/recorder/dll_check.c); the Linux build reads and replays its trace.
 	$host-gcc -std=gnu11 -Wall -Wextra -Werror -o recorder_check.exe -I"$src/include" -Iinclude \
-		"$src/modules/recorder/dll_check.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -static-libgcc ||
+		"$src/modules/recorder/dll_check.c" "$lib" -loleaut32 -lole32 -luuid -ladvapi32 -lversion -static-libgcc ||
 		{ echo "FAIL: modules/recorder/dll_check.c does not build"; exit 1; }
 	winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
 	wine_run regsvr32 /s "$recorder" 2>>wine.log || { echo "FAIL: regsvr32 $recorder"; exit 1; }

@@ -14,6 +14,8 @@
 
 #include <exitbench.h>
 
+#include "mymodule_version.h"
+
 #if !defined(XB_WINDOWS)
 # include <pthread.h>
 #endif
@@ -26,10 +28,7 @@ XB_EXIT_MODULE(mymodule, "MyModule",
 	       "{9B79CC5E-FB2C-40DC-BAD5-0FC214FF441C}", /* the exit class */
 	       "{4D4BFBAC-1B05-4BF0-8725-B175C43ABCCE}", /* the manage class */
 	       .initialize = mymodule_initialize, .notify = mymodule_notify, .destroy = mymodule_destroy,
-	       .description = "Issued-certificate log (exitbench example)",
-	       .display_name = "MyModule Exit Module",
-	       .copyright = "Copyright (c) the mymodule authors",
-	       .file_version = "1.0", .product_version = "1.0");
+	       XB_KIT_VERSION_FIELDS /* the strings of mymodule_version.h */);
 
 /* What one exit object keeps from Initialize to its final Release. */
 struct mymodule {
