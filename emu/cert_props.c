@@ -1,14 +1,13 @@
-/* Certificate properties from a DER certificate (cert_props.h). */
+/* Certificate properties from a DER certificate (cert_props.h), read with cert_parse.h. */
 #include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "cert_parse.h"
 #include "cert_props.h"
 #include "der.h"
+#include "der_walk.h"
+#include "key_bits.h"
 #include "name_props.h"
 
 #define INVALID_DATA HRESULT_FROM_WIN32(ERROR_INVALID_DATA)
@@ -63,107 +62,7 @@ static HRESULT put_hex(struct xb_props *props, const char *name, const unsigned 
 	return hr;
 }
 
-/* DER INTEGER content bytes, sign byte included: "at most one leading zero". */
-static HRESULT put_serial(struct xb_props *props, X509 *x, enum xb_put how)
-{
-	unsigned char *der = NULL;
-	int n = i2d_ASN1_INTEGER(X509_get0_serialNumber(x), &der);
-	if (n <= 0)
-		return E_OUTOFMEMORY;
-	struct der_cursor c = {der, (size_t)n};
-	struct der_tlv tlv;
-	size_t bad;
-	HRESULT hr = der_next(&c, &tlv, &bad) ? INVALID_DATA
-					      : put_hex(props, "SerialNumber", tlv.value, tlv.length, "", how);
-	OPENSSL_free(der);
-	return hr;
-}
-
-static HRESULT put_time(struct xb_props *props, const char *name, const ASN1_TIME *t, enum xb_put how,
-		       xb_error *err)
-{
-	struct tm tm;
-	if (!ASN1_TIME_to_tm(t, &tm))
-		return xb_error_set(err, INVALID_DATA, 0, "RawCertificate: %s: not a valid UTCTime or GeneralizedTime",
-				    name);
-	xb_utc utc = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 0};
-	DATE d;
-	if (FAILED(xb_date_from_utc(&utc, &d)))
-		return xb_error_set(err, INVALID_DATA, 0,
-				    "RawCertificate: %s: %04d-%02d-%02dT%02d:%02d:%02dZ is outside the range of a DATE "
-				    "(years 100 to 9999)",
-				    name, utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second);
-	return xb_props_put_date(props, name, d, how);
-}
-
-/* An OID's dotted text into buf: -1 when OpenSSL cannot write it or it does not fit (never cut short). */
-static int oid_text(char *buf, size_t size, const ASN1_OBJECT *oid)
-{
-	int n = OBJ_obj2txt(buf, (int)size, oid, 1);
-	return n > 0 && (size_t)n < size ? 0 : -1;
-}
-
-static HRESULT put_public_key(struct xb_props *props, X509 *x, enum xb_put how)
-{
-	X509_PUBKEY *pub = X509_get_X509_PUBKEY(x);
-	ASN1_OBJECT *alg_oid = NULL;
-	X509_ALGOR *alg = NULL;
-	const unsigned char *key = NULL;
-	int key_len = 0;
-	char oid[XB_OID_TEXT_SIZE];
-	if (!pub || !X509_PUBKEY_get0_param(&alg_oid, &key, &key_len, &alg, pub) || oid_text(oid, sizeof(oid), alg_oid))
-		return INVALID_DATA;
-	HRESULT hr = xb_props_put_binary(props, "RawPublicKey", key, (size_t)key_len, how);
-	if (SUCCEEDED(hr))
-		hr = xb_props_put_string(props, "PublicKeyAlgorithm", oid, how);
-	/* The parameters as encoded: what follows the OID inside the AlgorithmIdentifier. */
-	unsigned char *der = NULL;
-	int n = i2d_X509_ALGOR(alg, &der);
-	if (SUCCEEDED(hr) && n > 0) {
-		struct der_cursor c = {der, (size_t)n};
-		struct der_tlv seq, id;
-		size_t bad;
-		if (der_next(&c, &seq, &bad) == 0) {
-			struct der_cursor inner = der_children(&seq);
-			if (der_next(&inner, &id, &bad) == 0)
-				hr = xb_props_put_binary(props, "RawPublicKeyAlgorithmParameters", inner.p, inner.left,
-							 how);
-		}
-	}
-	OPENSSL_free(der);
-	EVP_PKEY *pkey = X509_get0_pubkey(x);
-	if (SUCCEEDED(hr) && pkey)
-		hr = xb_props_put_long(props, "PublicKeyLength", EVP_PKEY_get_bits(pkey), how);
-	return hr;
-}
-
-/* The UPN of the first otherName 1.3.6.1.4.1.311.20.2.3 in the subject alternative name. */
-static HRESULT put_upn(struct xb_props *props, X509 *x, enum xb_put how)
-{
-	GENERAL_NAMES *names = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
-	HRESULT hr = S_OK;
-	for (int i = 0; names && i < sk_GENERAL_NAME_num(names); i++) {
-		const GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
-		char oid[XB_OID_TEXT_SIZE];
-		if (gn->type != GEN_OTHERNAME || oid_text(oid, sizeof(oid), gn->d.otherName->type_id) ||
-		    strcmp(oid, "1.3.6.1.4.1.311.20.2.3") || gn->d.otherName->value->type != V_ASN1_UTF8STRING)
-			continue;
-		const ASN1_STRING *s = gn->d.otherName->value->value.utf8string;
-		char *text = strndup((const char *)ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
-		hr = text ? xb_props_put_string(props, "UPN", text, how) : E_OUTOFMEMORY;
-		free(text);
-		break;
-	}
-	GENERAL_NAMES_free(names);
-	return hr;
-}
-
-/*
- * CertificateTemplate: the template OID of the v2 extension
- * (1.3.6.1.4.1.311.21.7, SEQUENCE { OID, major, minor }) when present,
- * else the name in the v1 extension (1.3.6.1.4.1.311.20.2, a BMPString).
- */
-static HRESULT put_template(struct xb_props *props, const struct xb_exts *exts, enum xb_put how)
+HRESULT xb_cert_template_put(struct xb_props *props, const struct xb_exts *exts, enum xb_put how)
 {
 	const struct xb_ext *v2 = xb_exts_find(exts, "1.3.6.1.4.1.311.21.7");
 	const struct xb_ext *v1 = xb_exts_find(exts, "1.3.6.1.4.1.311.20.2");
@@ -199,19 +98,219 @@ static HRESULT put_template(struct xb_props *props, const struct xb_exts *exts, 
 	return S_OK;
 }
 
-static HRESULT put_extensions(struct xb_exts *exts, X509 *x, enum xb_put how, xb_error *err)
+/* The certificate being derived, and what its messages need. */
+struct derivation {
+	const struct xb_cert *cert;
+	struct der_walk at;
+	struct xb_props *props;
+	struct xb_exts *exts;
+	enum xb_put how;
+};
+
+static HRESULT put_time(struct derivation *d, const char *name, const struct der_tlv *t)
 {
-	for (int i = 0; i < X509_get_ext_count(x); i++) {
-		X509_EXTENSION *ext = X509_get_ext(x, i);
+	xb_utc utc;
+	DATE date;
+	size_t pos = (size_t)(t->start - d->at.base);
+	if (der_time_x509(t, &utc))
+		return xb_error_set(d->at.err, INVALID_DATA, pos,
+				    "RawCertificate: %s: not a valid UTCTime or GeneralizedTime (byte %zu of the certificate)",
+				    name, pos);
+	if (FAILED(xb_date_from_utc(&utc, &date)))
+		return xb_error_set(d->at.err, INVALID_DATA, pos,
+				    "RawCertificate: %s: %04d-%02d-%02dT%02d:%02d:%02dZ is outside the range of a DATE "
+				    "(years 100 to 9999)",
+				    name, utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second);
+	return xb_props_put_date(d->props, name, date, d->how);
+}
+
+static HRESULT put_subject(struct derivation *d)
+{
+	const struct der_tlv *subject = &d->cert->subject;
+	xb_error inner;
+	xb_error_init(&inner, NULL);
+	HRESULT hr = xb_name_props_derive(subject->start, subject->total, d->props, d->how, &inner);
+	size_t pos = (size_t)(subject->start - d->at.base) + inner.position;
+	if (hr == INVALID_DATA)
+		xb_error_set(d->at.err, hr, pos, "RawCertificate: subject: %s (byte %zu of the certificate)", inner.text, pos);
+	return hr;
+}
+
+/* Bits as OpenSSL keeps a BIT STRING: the unused bits of the last byte cleared. New copy in *out, or NULL. */
+static HRESULT masked_bits(const unsigned char *bits, size_t len, unsigned unused, unsigned char **out)
+{
+	*out = NULL;
+	if (!len || !(bits[len - 1] & ((1u << unused) - 1)))
+		return S_OK;
+	if (!(*out = malloc(len)))
+		return E_OUTOFMEMORY;
+	memcpy(*out, bits, len);
+	(*out)[len - 1] &= (unsigned char)(0xFF << unused);
+	return S_OK;
+}
+
+/*
+ * The parameters as the encoded AlgorithmIdentifier holds them. A BIT STRING is the one DER value whose
+ * re-encoding can differ (its unused bits cleared, and none counted when it is empty), and the derivation
+ * always gave the re-encoding.
+ */
+static HRESULT put_parameters(struct derivation *d, const struct der_tlv *params)
+{
+	const unsigned char *bits;
+	size_t len;
+	unsigned unused;
+	if (params->tag != DER_BIT_STRING || der_bit_string(params, &bits, &len, &unused) || (len && !unused))
+		return xb_props_put_binary(d->props, "RawPublicKeyAlgorithmParameters", params->start, params->total,
+					   d->how);
+	unsigned char *copy = malloc(params->total);
+	if (!copy)
+		return E_OUTOFMEMORY;
+	memcpy(copy, params->start, params->total);
+	size_t header = params->total - params->length;
+	copy[header] = len ? (unsigned char)unused : 0;
+	if (len)
+		copy[params->total - 1] &= (unsigned char)(0xFF << unused);
+	HRESULT hr = xb_props_put_binary(d->props, "RawPublicKeyAlgorithmParameters", copy, params->total, d->how);
+	free(copy);
+	return hr;
+}
+
+static HRESULT put_public_key(struct derivation *d)
+{
+	const struct xb_spki *spki = &d->cert->public_key;
+	char oid[XB_OID_TEXT_SIZE];
+	unsigned char *masked;
+	if (der_oid_text_any(spki->algorithm.value, spki->algorithm.length, oid, sizeof(oid)))
+		return der_walk_fail(&d->at, INVALID_DATA, spki->algorithm.start,
+				     "the public key's algorithm OID is longer than %d characters", XB_OID_TEXT_SIZE - 1);
+	HRESULT hr = masked_bits(spki->key, spki->key_len, spki->unused_bits, &masked);
+	if (SUCCEEDED(hr))
+		hr = xb_props_put_binary(d->props, "RawPublicKey", masked ? masked : spki->key, spki->key_len, d->how);
+	free(masked);
+	if (SUCCEEDED(hr))
+		hr = xb_props_put_string(d->props, "PublicKeyAlgorithm", oid, d->how);
+	if (SUCCEEDED(hr))
+		hr = put_parameters(d, &spki->parameters);
+	long bits = SUCCEEDED(hr) ? xb_public_key_bits(spki) : -1;
+	if (bits >= 0)
+		hr = xb_props_put_long(d->props, "PublicKeyLength", (LONG)bits, d->how);
+	return hr;
+}
+
+static const unsigned char oid_ski[] = {0x55, 0x1D, 0x0E};                                           /* 2.5.29.14 */
+static const unsigned char oid_san[] = {0x55, 0x1D, 0x11};                                           /* 2.5.29.17 */
+static const unsigned char oid_upn[] = {0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02, 0x03}; /* 1.3.6.1.4.1.311.20.2.3 */
+
+static int oid_is(const struct der_tlv *oid, const unsigned char *bytes, size_t len)
+{
+	return oid->length == len && !memcmp(oid->value, bytes, len);
+}
+
+/*
+ * The value of the certificate's one extension of that OID, parsed up to its first element (what follows
+ * is not read); 0 when there is none, more than one, or it is not an element.
+ */
+static int sole_extension(const struct xb_cert *cert, const unsigned char *oid, size_t oid_len, struct der_tlv *out)
+{
+	struct der_cursor c = cert->extensions;
+	struct xb_cert_ext ext;
+	int found = 0;
+	while (xb_cert_next_extension(&c, &ext)) {
+		if (!oid_is(&ext.oid, oid, oid_len))
+			continue;
+		struct der_cursor value = {ext.value, ext.len};
+		size_t bad;
+		if (found++ || der_next(&value, out, &bad))
+			return 0;
+	}
+	return found;
+}
+
+static HRESULT put_key_identifier(struct derivation *d)
+{
+	struct der_tlv ski;
+	if (!sole_extension(d->cert, oid_ski, sizeof(oid_ski), &ski) || ski.tag != DER_OCTET_STRING)
+		return S_OK;
+	return put_hex(d->props, "SubjectKeyIdentifier", ski.value, ski.length, " ", d->how);
+}
+
+/* An explicitly tagged element: exactly one element inside. */
+static int explicit_one(const struct der_tlv *tagged, struct der_tlv *inner)
+{
+	struct der_cursor c = der_children(tagged);
+	size_t bad;
+	return (tagged->tag & 0x20) && !der_next(&c, inner, &bad) && !c.left;
+}
+
+/*
+ * GeneralName ::= CHOICE { otherName [0] { type-id OID, value [0] EXPLICIT ANY }, rfc822Name [1], dNSName [2],
+ * x400Address [3], directoryName [4] EXPLICIT Name, ediPartyName [5], uniformResourceIdentifier [6],
+ * iPAddress [7], registeredID [8] OID }: whether it is one. otherName's value and type-id go to *value and
+ * *type when it is one.
+ */
+static int general_name(const struct der_tlv *gn, struct der_tlv *type, struct der_tlv *value)
+{
+	static const struct der_walk unreported = {NULL, "", "", NULL}; /* a bad name only spoils the UPN */
+	struct der_cursor c = der_children(gn);
+	struct der_tlv tagged, name;
+	size_t bad;
+	type->length = 0;
+	switch (gn->tag) {
+	case 0xA0:
+		return !der_next(&c, type, &bad) && type->tag == DER_OID && !der_oid_valid(type->value, type->length) &&
+		       !der_next(&c, &tagged, &bad) && !c.left && tagged.tag == 0xA0 && explicit_one(&tagged, value) &&
+		       !der_any_valid(value);
+	case 0x81:
+	case 0x82:
+	case 0x86:
+	case 0x87:
+		return 1;
+	case 0x88:
+		return !der_oid_valid(gn->value, gn->length);
+	case 0xA3:
+	case 0xA5:
+		return 1;
+	case 0xA4:
+		return explicit_one(gn, &name) && name.tag == DER_SEQUENCE && SUCCEEDED(xb_x509_check_name(&unreported, &name, ""));
+	default:
+		return 0;
+	}
+}
+
+/* The UPN of the first otherName 1.3.6.1.4.1.311.20.2.3 in the subject alternative name, when that reads. */
+static HRESULT put_upn(struct derivation *d)
+{
+	struct der_tlv names, gn, type, value, upn = {0};
+	size_t bad;
+	if (!sole_extension(d->cert, oid_san, sizeof(oid_san), &names) || names.tag != DER_SEQUENCE)
+		return S_OK;
+	for (struct der_cursor c = der_children(&names); c.left;) {
+		if (der_next(&c, &gn, &bad) || !general_name(&gn, &type, &value))
+			return S_OK; /* one bad name spoils the extension */
+		if (!upn.start && gn.tag == 0xA0 && oid_is(&type, oid_upn, sizeof(oid_upn)) && value.tag == 0x0C)
+			upn = value;
+	}
+	if (!upn.start)
+		return S_OK;
+	/* As a C string: an embedded NUL ends it. */
+	char *text = strndup((const char *)upn.value, upn.length);
+	HRESULT hr = text ? xb_props_put_string(d->props, "UPN", text, d->how) : E_OUTOFMEMORY;
+	free(text);
+	return hr;
+}
+
+static HRESULT put_extensions(struct derivation *d)
+{
+	struct der_cursor c = d->cert->extensions;
+	struct xb_cert_ext ext;
+	for (int i = 1; xb_cert_next_extension(&c, &ext); i++) {
 		char oid[XB_OID_TEXT_SIZE];
-		if (oid_text(oid, sizeof(oid), X509_EXTENSION_get_object(ext)))
-			return xb_error_set(err, INVALID_DATA, 0,
+		if (der_oid_text_any(ext.oid.value, ext.oid.length, oid, sizeof(oid)))
+			return xb_error_set(d->at.err, INVALID_DATA, (size_t)(ext.oid.start - d->at.base),
 					    "RawCertificate: extension %d: its OID is malformed or longer than %d characters",
-					    i + 1, XB_OID_TEXT_SIZE - 1);
-		const ASN1_OCTET_STRING *data = X509_EXTENSION_get_data(ext);
-		LONG flags = xb_default_extension_origin(oid) | (X509_EXTENSION_get_critical(ext) ? EXTENSION_CRITICAL_FLAG : 0);
-		HRESULT hr = xb_exts_put(exts, oid, flags, ASN1_STRING_get0_data(data), (size_t)ASN1_STRING_length(data),
-					 how);
+					    i, XB_OID_TEXT_SIZE - 1);
+		LONG flags = xb_default_extension_origin(oid) | (ext.critical ? EXTENSION_CRITICAL_FLAG : 0);
+		HRESULT hr = xb_exts_put(d->exts, oid, flags, ext.value, ext.len, d->how);
 		if (FAILED(hr))
 			return hr;
 	}
@@ -221,50 +320,35 @@ static HRESULT put_extensions(struct xb_exts *exts, X509 *x, enum xb_put how, xb
 HRESULT xb_cert_props_derive(const unsigned char *der, size_t len, struct xb_props *props, struct xb_exts *exts,
 			     enum xb_put how, xb_error *err)
 {
-	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, (long)len);
-	if (!x || p != der + len) {
-		X509_free(x);
-		return xb_error_set(err, INVALID_DATA, x ? (size_t)(p - der) : 0,
-				    "RawCertificate: not a DER X.509 certificate%s", x ? " (trailing data)" : "");
-	}
+	struct xb_cert cert;
+	HRESULT hr = xb_cert_parse(der, len, "RawCertificate", &cert, err);
+	if (FAILED(hr))
+		return hr;
+	struct derivation d = {&cert, {der, "RawCertificate", " of the certificate", err}, props, exts, how};
 	unsigned char sha1[EVP_MAX_MD_SIZE];
 	unsigned int sha1_len = 0;
-	unsigned char *subject = NULL;
-	HRESULT hr = xb_props_put_binary(props, "RawCertificate", der, len, how);
+	hr = xb_props_put_binary(props, "RawCertificate", der, len, how);
 	if (SUCCEEDED(hr))
-		hr = put_serial(props, x, how);
+		hr = put_hex(props, "SerialNumber", cert.serial.value, cert.serial.length, "", how);
 	if (SUCCEEDED(hr))
 		hr = EVP_Digest(der, len, sha1, &sha1_len, EVP_sha1(), NULL)
 			     ? put_hex(props, "CertificateHash", sha1, sha1_len, " ", how)
 			     : E_FAIL;
 	if (SUCCEEDED(hr))
-		hr = put_time(props, "NotBefore", X509_get0_notBefore(x), how, err);
+		hr = put_time(&d, "NotBefore", &cert.not_before);
 	if (SUCCEEDED(hr))
-		hr = put_time(props, "NotAfter", X509_get0_notAfter(x), how, err);
-	if (SUCCEEDED(hr)) {
-		int n = i2d_X509_NAME(X509_get_subject_name(x), &subject);
-		xb_error inner;
-		xb_error_init(&inner, NULL);
-		hr = n > 0 ? xb_name_props_derive(subject, (size_t)n, props, how, &inner) : INVALID_DATA;
-		if (hr == INVALID_DATA)
-			xb_error_set(err, hr, 0, "RawCertificate: subject: %s", inner.text[0] ? inner.text : "cannot be encoded");
-	}
+		hr = put_time(&d, "NotAfter", &cert.not_after);
 	if (SUCCEEDED(hr))
-		hr = put_public_key(props, x, how);
-	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(x);
-	if (SUCCEEDED(hr) && ski)
-		hr = put_hex(props, "SubjectKeyIdentifier", ASN1_STRING_get0_data(ski), (size_t)ASN1_STRING_length(ski),
-			     " ", how);
+		hr = put_subject(&d);
 	if (SUCCEEDED(hr))
-		hr = put_upn(props, x, how);
+		hr = put_public_key(&d);
 	if (SUCCEEDED(hr))
-		hr = put_extensions(exts, x, how, err);
+		hr = put_key_identifier(&d);
 	if (SUCCEEDED(hr))
-		hr = put_template(props, exts, how);
-	OPENSSL_free(subject);
-	X509_free(x);
-	if (hr == INVALID_DATA)
-		xb_error_set(err, hr, 0, "RawCertificate: the public key or subject alternative name cannot be read");
+		hr = put_upn(&d);
+	if (SUCCEEDED(hr))
+		hr = put_extensions(&d);
+	if (SUCCEEDED(hr))
+		hr = xb_cert_template_put(props, exts, how);
 	return hr;
 }

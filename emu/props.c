@@ -168,6 +168,22 @@ HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from)
 	return hr;
 }
 
+int xb_value_equal(const struct xb_value *a, const struct xb_value *b)
+{
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case PROPTYPE_LONG:
+		return a->l == b->l;
+	case PROPTYPE_DATE:
+		return !memcmp(&a->date, &b->date, sizeof(a->date));
+	case PROPTYPE_STRING:
+		return !strcmp(a->text, b->text);
+	default:
+		return a->len == b->len && (!a->len || !memcmp(a->bytes, b->bytes, a->len));
+	}
+}
+
 /* Request attribute names (reference §3.6): ASCII case, spaces and hyphens do not count. */
 static const char *skip_ignored(const char *s)
 {

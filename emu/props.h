@@ -43,6 +43,9 @@ HRESULT xb_props_put_binary(struct xb_props *p, const char *name, const void *by
 /* Puts a copy of every property of from into to (replacing same names). S_OK or E_OUTOFMEMORY. */
 HRESULT xb_props_copy(struct xb_props *to, const struct xb_props *from);
 
+/* Whether two values have the same type and value (a DATE's bits, a string's bytes). */
+int xb_value_equal(const struct xb_value *a, const struct xb_value *b);
+
 /* The property of that name (ASCII case ignored), or NULL. Borrowed. */
 const struct xb_prop *xb_props_find(const struct xb_props *p, const char *name);
 void xb_props_free(struct xb_props *p);

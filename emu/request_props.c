@@ -2,20 +2,18 @@
 #include <openssl/cms.h>
 #include <openssl/objects.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "der.h"
+#include "der_walk.h"
 #include "name.h"
 #include "name_props.h"
+#include "pkcs7_parse.h"
 #include "request_props.h"
 
 #define INVALID_DATA HRESULT_FROM_WIN32(ERROR_INVALID_DATA)
 #define NOT_SUPPORTED HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)
-#define DER_INTEGER 0x02
-#define DER_BIT_STRING 0x03
-#define DER_BOOLEAN 0x01
 /* PKCS#7 inside CMC inside PKCS#7...: real requests nest twice at most. */
 #define MAX_NESTING 4
 
@@ -88,41 +86,29 @@ struct walk {
 	struct xb_props *request, *attrs;
 	struct xb_exts *exts;
 	LONG ext_flags;
-	xb_error *err;
-	const unsigned char *base; /* byte offsets count from here */
-	const char *part;          /* what base is the start of: " of the request", " of the PKCS#7 content"... */
+	struct der_walk at; /* base: the request, or the wrapper's content being walked */
 	int depth;
-	LONG format;               /* CR_IN_* of the outermost wrapper */
+	LONG format;        /* CR_IN_* of the outermost wrapper */
 };
 
 static HRESULT fail(struct walk *w, HRESULT hr, const unsigned char *at, const char *fmt, ...)
 {
-	char what[128];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	hr = der_walk_vfail(&w->at, hr, at, fmt, ap);
 	va_end(ap);
-	size_t pos = (size_t)(at - w->base);
-	return xb_error_set(w->err, hr, pos, "RawRequest: %s at byte %zu%s", what, pos, w->part);
+	return hr;
 }
 
 /* Reads the next element, of the given tag unless tag is 0; what names it in an error. */
 static HRESULT take(struct walk *w, struct der_cursor *c, unsigned tag, struct der_tlv *out, const char *what)
 {
-	const unsigned char *at = c->p;
-	size_t bad;
-	if (!c->left)
-		return fail(w, INVALID_DATA, at, "%s is missing", what);
-	if (der_next(c, out, &bad))
-		return fail(w, INVALID_DATA, at + bad, "%s is malformed or truncated", what);
-	if (tag && out->tag != tag)
-		return fail(w, INVALID_DATA, at, "%s has tag 0x%02x, not 0x%02x", what, out->tag, tag);
-	return S_OK;
+	return der_walk_take(&w->at, c, tag, out, what);
 }
 
 static HRESULT finished(struct walk *w, const struct der_cursor *c, const char *what)
 {
-	return c->left ? fail(w, INVALID_DATA, c->p, "unexpected data after %s", what) : S_OK;
+	return der_walk_end(&w->at, c, what);
 }
 
 static HRESULT oid_of(struct walk *w, const struct der_tlv *oid, char *buf, size_t size)
@@ -330,8 +316,8 @@ static HRESULT put_subject(struct walk *w, const struct der_tlv *subject)
 	if (hr != INVALID_DATA)
 		return hr;
 	/* the Name's message counts from the Name; say where that is in the request too */
-	size_t pos = (size_t)(subject->start - w->base) + inner.position;
-	return xb_error_set(w->err, hr, pos, "RawRequest: subject: %s (byte %zu%s)", inner.text, pos, w->part);
+	size_t pos = (size_t)(subject->start - w->at.base) + inner.position;
+	return xb_error_set(w->at.err, hr, pos, "RawRequest: subject: %s (byte %zu%s)", inner.text, pos, w->at.part);
 }
 
 /*
@@ -376,11 +362,11 @@ static HRESULT walk_embedded(struct walk *w, const unsigned char *der, size_t le
 			     HRESULT (*walker)(struct walk *, const unsigned char *, size_t))
 {
 	struct walk inner = *w;
-	inner.base = der;
-	inner.part = part;
+	inner.at.base = der;
+	inner.at.part = part;
 	inner.depth++;
 	if (inner.depth > MAX_NESTING)
-		return fail(w, NOT_SUPPORTED, w->base, "requests nested more than %d deep", MAX_NESTING);
+		return fail(w, NOT_SUPPORTED, w->at.base, "requests nested more than %d deep", MAX_NESTING);
 	HRESULT hr = walker(&inner, der, len);
 	w->format = inner.format;
 	return hr;
@@ -521,7 +507,20 @@ static HRESULT walk_pki_data(struct walk *w, const unsigned char *der, size_t le
 	return hr;
 }
 
-/* The signed content of a PKCS#7/CMS signedData, which OpenSSL unwraps (BER included). */
+/* A signed request's content: a CMC PKIData or, in plain PKCS#7, a request. */
+static HRESULT walk_econtent(struct walk *w, enum xb_pkcs7_content type, const unsigned char *data, size_t len)
+{
+	if (type == XB_PKCS7_PKIDATA) {
+		if (!w->format)
+			w->format = CR_IN_CMC;
+		return walk_embedded(w, data, len, " of the CMC PKIData", walk_pki_data);
+	}
+	if (!w->format)
+		w->format = CR_IN_PKCS7;
+	return walk_embedded(w, data, len, " of the PKCS#7 content", walk_request);
+}
+
+/* The signed content of a PKCS#7/CMS signedData as OpenSSL unwraps it (BER included), or why it cannot. */
 static HRESULT walk_signed_content(struct walk *w, CMS_ContentInfo *cms, const unsigned char *der)
 {
 	char type[80] = "?";
@@ -534,22 +533,23 @@ static HRESULT walk_signed_content(struct walk *w, CMS_ContentInfo *cms, const u
 	const unsigned char *data = ASN1_STRING_get0_data(*content);
 	size_t len = (size_t)ASN1_STRING_length(*content);
 	int nid = OBJ_obj2nid(CMS_get0_eContentType(cms));
-	if (nid == NID_id_cct_PKIData) {
-		if (!w->format)
-			w->format = CR_IN_CMC;
-		return walk_embedded(w, data, len, " of the CMC PKIData", walk_pki_data);
-	}
-	if (nid == NID_pkcs7_data) {
-		if (!w->format)
-			w->format = CR_IN_PKCS7;
-		return walk_embedded(w, data, len, " of the PKCS#7 content", walk_request);
-	}
+	if (nid == NID_id_cct_PKIData || nid == NID_pkcs7_data)
+		return walk_econtent(w, nid == NID_pkcs7_data ? XB_PKCS7_DATA : XB_PKCS7_PKIDATA, data, len);
 	OBJ_obj2txt(type, sizeof(type), CMS_get0_eContentType(cms), 1);
 	return fail(w, NOT_SUPPORTED, der, "PKCS#7 signed content of type %s is not supported", type);
 }
 
+/*
+ * A DER signedData over a request or a PKIData is read in place; anything else (BER, other types,
+ * malformed parts) is left to OpenSSL's CMS reader, which also says what is wrong.
+ */
 static HRESULT walk_signed(struct walk *w, const unsigned char *der, size_t len)
 {
+	enum xb_pkcs7_content type;
+	const unsigned char *data;
+	size_t data_len;
+	if (!xb_pkcs7_signed_content(der, len, &type, &data, &data_len))
+		return walk_econtent(w, type, data, data_len);
 	const unsigned char *p = der;
 	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
 	HRESULT hr;
@@ -646,7 +646,8 @@ HRESULT xb_request_props_derive(const unsigned char *der, size_t len, struct xb_
 {
 	struct xb_props scratch_request = {0}, scratch_attrs = {0};
 	struct xb_exts scratch_exts = {0};
-	struct walk w = {&scratch_request, &scratch_attrs, &scratch_exts, ext_flags, err, der, " of the request", 0, 0};
+	struct walk w = {&scratch_request, &scratch_attrs, &scratch_exts, ext_flags, {der, "RawRequest", " of the request", err},
+			 0, 0};
 	HRESULT hr = walk_request(&w, der, len);
 	if (SUCCEEDED(hr))
 		hr = xb_props_put_binary(w.request, "RawRequest", der, len, XB_PUT_IF_ABSENT);

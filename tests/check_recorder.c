@@ -446,22 +446,6 @@ static void record_cleanly(const char *trace, const char *output, const char *lo
 	ck_assert_msg(s.warnings == 0, "%s: %zu warnings", trace, s.warnings);
 }
 
-static int same_value(const struct xb_value *a, const struct xb_value *b)
-{
-	if (a->type != b->type)
-		return 0;
-	switch (a->type) {
-	case PROPTYPE_LONG:
-		return a->l == b->l;
-	case PROPTYPE_DATE:
-		return a->date == b->date;
-	case PROPTYPE_STRING:
-		return !strcmp(a->text, b->text);
-	default:
-		return a->len == b->len && (!a->len || !memcmp(a->bytes, b->bytes, a->len));
-	}
-}
-
 /* Every value of want is in got, with the same type and value. */
 static void check_within(const char *what, size_t line, const struct xb_props *want, const struct xb_props *got)
 {
@@ -469,7 +453,7 @@ static void check_within(const char *what, size_t line, const struct xb_props *w
 		const struct xb_prop *p = &want->items[i];
 		const struct xb_prop *q = xb_props_find(got, p->name);
 		ck_assert_msg(q != NULL, "line %zu: %s %s was not recorded", line, what, p->name);
-		ck_assert_msg(same_value(&p->value, &q->value), "line %zu: %s %s was recorded with another type or value",
+		ck_assert_msg(xb_value_equal(&p->value, &q->value), "line %zu: %s %s was recorded with another type or value",
 			      line, what, p->name);
 	}
 }

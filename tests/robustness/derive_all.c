@@ -23,6 +23,7 @@
 #include "ca_props.h"
 #include "cert_props.h"
 #include "pem.h"
+#include "read_all.h"
 #include "request_props.h"
 
 #define INVALID_DATA HRESULT_FROM_WIN32(ERROR_INVALID_DATA)
@@ -148,31 +149,6 @@ static const char *derive_all(const char *file, const unsigned char *der, size_t
 	if (cert + req + crl > 1)
 		violation(file, "accepted as more than one of certificate, request and CRL", NULL);
 	return cert ? "certificate" : req ? "request" : crl ? "CRL" : "none";
-}
-
-static unsigned char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	unsigned char *buf = malloc(cap + 1);
-	for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
-		n += got;
-		if (n == cap) {
-			unsigned char *grown = realloc(buf, (cap *= 2) + 1);
-			if (!grown)
-				free(buf);
-			buf = grown;
-		}
-	}
-	if (ferror(f)) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
 }
 
 /* One file: 0, or 2 when it cannot be read. */

@@ -39,18 +39,7 @@ if [ ! -x "$bin" ] || [ ! -x "$derive_all" ]; then
 	echo "SKIP: $bin or $derive_all was not built (the engine is built for Linux hosts only)"
 	exit 77
 fi
-vectors=${XB_CRYPTOGRAPHY_VECTORS:-}
-if [ -n "$vectors" ] && [ ! -d "$vectors" ]; then
-	echo "SKIP: XB_CRYPTOGRAPHY_VECTORS=$vectors is not a directory"
-	exit 77
-fi
-if [ -z "$vectors" ] && command -v dpkg >/dev/null 2>&1; then
-	vectors=$(dpkg -L python3-cryptography-vectors 2>/dev/null | grep '/cryptography_vectors/x509$' | head -n 1)
-fi
-if [ -z "$vectors" ] || [ ! -d "$vectors" ]; then
-	echo "SKIP: python3-cryptography-vectors is not installed (apt-get install python3-cryptography-vectors)"
-	exit 77
-fi
+. "$top_srcdir/tests/robustness/find_vectors.sh"
 # The program behind libtool's wrapper script, whose start-up would take
 # most of the time of 700 runs, and the library path the wrapper sets.
 real_bin=$bin real_path=${LD_LIBRARY_PATH-}
