@@ -102,7 +102,7 @@ int xb_bridge_check_length(uint32_t length, char *error, size_t errsize)
 #define MIN_SETTING 12 /* name length, type, data length */
 #define MIN_STRING 4
 
-static void put_value(struct xb_wbuf *w, const struct xb_snap_value *v)
+static void put_value(struct xb_wbuf *w, const struct xb_server_value *v)
 {
 	switch (v->type) {
 	case PROPTYPE_LONG:
@@ -161,7 +161,7 @@ static void put_snapshot(struct xb_wbuf *w, const struct xb_snapshot *s)
 	}
 }
 
-static int get_value(struct xb_rbuf *r, struct xb_snap_value *v)
+static int get_value(struct xb_rbuf *r, struct xb_server_value *v)
 {
 	int32_t l;
 	switch (v->type) {

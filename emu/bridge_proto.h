@@ -17,6 +17,7 @@
 
 #include "bridge_wire.h"
 #include "exitbench.h"
+#include "server_core.h"
 
 /* "xbhp" in the first four bytes of HELLO, then the version both must speak. */
 #define XB_BRIDGE_MAGIC 0x70686278u
@@ -52,19 +53,10 @@ int xb_bridge_calls_module(unsigned type);
 
 /* ---- the event snapshot ------------------------------------------------ */
 
-/* A value as the engine stores it (props.h's xb_value, borrowed). */
-struct xb_snap_value {
-	LONG type; /* PROPTYPE_LONG, _DATE, _BINARY or _STRING */
-	LONG l;
-	DATE date;
-	const char *text;
-	const unsigned char *bytes;
-	size_t len;
-};
-
+/* A property: its value as the server object reads it (server_core.h), borrowed. */
 struct xb_snap_prop {
 	const char *name;
-	struct xb_snap_value value;
+	struct xb_server_value value;
 	int derived; /* came from Raw* values, not from the trace (meaningful with derive_pending) */
 };
 

@@ -165,8 +165,7 @@ static int host_find(void *be, void *ev, enum xb_server_side side, const char *n
 	for (size_t i = 0; i < set->n; i++) {
 		const struct xb_snap_prop *p = &set->items[i];
 		if (visible(h, p->derived) && !strcasecmp(p->name, name)) {
-			const struct xb_snap_value *v = &p->value;
-			*out = (struct xb_server_value){v->type, v->l, v->date, v->text, v->bytes, v->len};
+			*out = p->value;
 			return 1;
 		}
 	}
