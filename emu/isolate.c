@@ -104,7 +104,7 @@ struct parent {
 	size_t n;
 	FILE *spool;                 /* a trace read from standard input, copied for every child */
 	char trace[64];              /* where the parent reads the trace again (the spool's name) */
-	char seed[24];
+	uint64_t seed;               /* the --inject seed every process draws from */
 	int have_seed;
 	int stopped;                 /* a run error was reported */
 	HRESULT hr;
@@ -676,7 +676,7 @@ static HRESULT spawn(struct parent *p, struct child *c, xb_error *err)
 			if (p->children[i].fd >= 0)
 				close(p->children[i].fd);
 		xb_isolate_child(p->opts, c->index, fds[1], p->spool ? fileno(p->spool) : -1, parent,
-				 p->have_seed ? p->seed : NULL);
+				 p->have_seed ? &p->seed : NULL);
 	}
 	close(fds[1]);
 	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
@@ -813,7 +813,7 @@ static HRESULT prepare_inject(struct parent *p, xb_error *err)
 	p->run.summary->inject_random = xb_injector_random(in);
 	p->run.summary->inject_seed = xb_injector_seed(in);
 	if (p->run.summary->inject_random) {
-		snprintf(p->seed, sizeof(p->seed), "%llu", (unsigned long long)xb_injector_seed(in));
+		p->seed = xb_injector_seed(in);
 		p->have_seed = 1;
 	}
 	xb_injector_free(in);

@@ -224,41 +224,8 @@ static void send_fatal(HRESULT hr, const xb_error *err)
 	}
 }
 
-/*
- * The --inject specifications with the parent's seed appended to the last
- * rule (seed= is the injector's, whichever rule gives it), so every
- * module's process draws from the same seed, the one the report prints.
- */
-static const char **seeded_specs(const struct xb_replay_options *opts, const char *seed, char **owned)
-{
-	*owned = NULL;
-	if (!opts->ninject || !seed)
-		return NULL;
-	const char **specs = malloc(opts->ninject * sizeof(*specs));
-	if (!specs)
-		return NULL;
-	size_t last = opts->ninject;
-	for (size_t i = 0; i < opts->ninject; i++) {
-		specs[i] = opts->inject[i];
-		if (strspn(opts->inject[i], ";") != strlen(opts->inject[i]))
-			last = i; /* the last one with a rule in it */
-	}
-	if (last < opts->ninject) {
-		const char *spec = opts->inject[last];
-		size_t len = strlen(spec);
-		while (len && spec[len - 1] == ';')
-			len--;
-		size_t size = len + strlen(seed) + 8;
-		if ((*owned = malloc(size))) {
-			snprintf(*owned, size, "%.*s,seed=%s", (int)len, spec, seed);
-			specs[last] = *owned;
-		}
-	}
-	return specs;
-}
-
 void xb_isolate_child(const struct xb_replay_options *opts, size_t index, int fd, int stdin_fd, pid_t parent,
-		      const char *seed)
+		      const uint64_t *seed)
 {
 	/* No orphans: if the replay dies, so does this process. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -288,14 +255,14 @@ void xb_isolate_child(const struct xb_replay_options *opts, size_t index, int fd
 		sigaction(SIGALRM, &sa, NULL);
 	}
 
-	char *owned;
-	const char **specs = seeded_specs(opts, seed, &owned);
 	struct xb_replay_options mine = *opts;
 	mine.isolate = 0;
 	mine.timeout_ms = 0;
 	mine.only_module = index + 1;
-	if (specs)
-		mine.inject = specs;
+	if (seed) { /* every module's process draws from the parent's seed, the one the report prints */
+		mine.inject_seeded = 1;
+		mine.inject_seed = *seed;
+	}
 	struct xb_replay_sink sink = {NULL, on_ready, on_record, on_skipped};
 	struct xb_replay_summary summary;
 	xb_error err;
@@ -305,8 +272,6 @@ void xb_isolate_child(const struct xb_replay_options *opts, size_t index, int fd
 		send_fatal(hr, &err);
 	else
 		send("summary", xb_wire_summary(&summary));
-	free(specs);
-	free(owned);
 	xb_crash_set_hooks(NULL);
 	fflush(stdout); /* what the module printed; the parent's buffers were empty at the fork */
 	fflush(stderr);

@@ -43,7 +43,7 @@ enum xb_isolate_phase {
  * standard input. seed (or NULL): the --inject seed all processes share.
  */
 void xb_isolate_child(const struct xb_replay_options *opts, size_t index, int fd, int stdin_fd, pid_t parent,
-		      const char *seed) __attribute__((noreturn));
+		      const uint64_t *seed) __attribute__((noreturn));
 
 /* ---- the lines (isolate_wire.c); every *_to_json returns a new reference or NULL ---- */
 

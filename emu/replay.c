@@ -276,6 +276,8 @@ HRESULT xb_replay_run(const struct xb_replay_options *opts, const struct xb_repl
 	if (SUCCEEDED(hr) && opts->ninject) {
 		hr = xb_injector_new(opts->inject, opts->ninject, &r.injector, err);
 		if (SUCCEEDED(hr)) {
+			if (opts->inject_seeded)
+				xb_injector_set_seed(r.injector, opts->inject_seed);
 			summary->inject_random = xb_injector_random(r.injector);
 			summary->inject_seed = xb_injector_seed(r.injector);
 			xb_engine_set_injector(r.engine, r.injector);

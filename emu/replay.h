@@ -46,6 +46,8 @@ struct xb_replay_options {
 	int keep_going;               /* count, report and skip malformed events instead of stopping */
 	const char *const *inject;    /* fault injection specifications (inject.h) */
 	size_t ninject;
+	int inject_seeded;            /* draw random= from inject_seed, whatever the specifications say */
+	uint64_t inject_seed;         /* (an isolated module's process: the parent's seed, the one reported) */
 	unsigned jobs;                /* deliver events from this many threads at once (0, 1: one at a time) */
 	int isolate;                  /* each module in a child process of its own (docs/harness.md, isolate.h) */
 	unsigned timeout_ms;          /* bound on each call into a module, 0: none; implies isolate */
